@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PushItemsConfig(AppConfig):
+    name = "pushitems"
+    verbose_name = "Push items"

@@ -1,0 +1,145 @@
+import hashlib
+import json
+import uuid
+from datetime import timedelta
+
+from django.db import models
+from django.db.models import Q
+
+from . import status as status_codes
+from .status import StatusCode
+
+
+class Product(models.TextChoices):
+    COMMERCE = "commerce", "Sync for Commerce"
+    EXPENSES = "expenses", "Sync for Expenses"
+
+
+class Company(models.Model):
+    id = models.UUIDField("Codat company id", primary_key=True, default=uuid.uuid4)
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        verbose_name_plural = "companies"
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SyncConfig(models.Model):
+    """A configuration snapshot in Codat's shape, stored once however many syncs ran with it.
+
+    `data` is Codat's `Configuration` (Sync for Commerce) or `CompanyConfiguration`
+    (Sync for Expenses); `digest` identifies identical snapshots of one company.
+    """
+
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="configs")
+    product = models.CharField(max_length=16, choices=Product.choices)
+    data = models.JSONField()
+    digest = models.CharField(max_length=64, editable=False)
+    captured_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "product", "digest"], name="syncconfig_unique_snapshot"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_product_display()} config of {self.company_id} ({self.digest[:8]})"
+
+    def save(self, *args, **kwargs) -> None:
+        self.digest = self.digest_of(self.data)
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def digest_of(data: dict) -> str:
+        canonical = json.dumps(data, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class SyncQuerySet(models.QuerySet):
+    # Ranges rather than the table's code lists, so undocumented codes (e.g. 4200) land in
+    # the family their thousands digit names.
+    def failed(self) -> "SyncQuerySet":
+        return self.filter(status_code__gte=4000, status_code__lte=5999)
+
+    def in_progress(self) -> "SyncQuerySet":
+        return self.filter(status_code__gte=1000, status_code__lte=1999)
+
+    def succeeded(self) -> "SyncQuerySet":
+        return self.filter(status_code__gte=2000, status_code__lte=2999)
+
+
+class Sync(models.Model):
+    id = models.UUIDField("sync id", primary_key=True, default=uuid.uuid4)
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="syncs")
+    product = models.CharField(max_length=16, choices=Product.choices)
+    status_code = models.PositiveIntegerField(default=status_codes.IN_PROGRESS)
+    status_text = models.CharField(
+        max_length=40, blank=True, help_text="Codat's syncStatus text, e.g. Complete, PushError."
+    )
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    source_platform = models.CharField(max_length=100, blank=True)
+    destination_platform = models.CharField(max_length=100, blank=True)
+    data_start = models.DateTimeField("data from", null=True, blank=True)
+    data_finish = models.DateTimeField("data to", null=True, blank=True)
+    error_message = models.TextField(blank=True, help_text="Client-friendly message.")
+    exception_message = models.TextField(blank=True, help_text="Internal; for staff only.")
+    notes = models.TextField(blank=True)
+    data_pushed = models.BooleanField(default=False)
+    config = models.ForeignKey(
+        SyncConfig, on_delete=models.PROTECT, null=True, blank=True, related_name="syncs"
+    )
+    retry_of = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="retries"
+    )
+
+    objects = SyncQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [
+            models.Index(fields=["company", "-started_at", "-id"], name="sync_company_started"),
+            models.Index(fields=["status_code", "-started_at", "-id"], name="sync_status_started"),
+            models.Index(fields=["-started_at", "-id"], name="sync_started"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(finished_at__isnull=True) | Q(finished_at__gte=models.F("started_at")),
+                name="sync_finishes_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(data_start__isnull=True)
+                | Q(data_finish__isnull=True)
+                | Q(data_finish__gte=models.F("data_start")),
+                name="sync_data_range_ordered",
+            ),
+            models.CheckConstraint(
+                condition=~Q(retry_of=models.F("id")), name="sync_does_not_retry_itself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.id} ({self.status_code})"
+
+    @property
+    def status(self) -> StatusCode:
+        return status_codes.status_for(self.status_code)
+
+    @property
+    def run_time(self) -> timedelta | None:
+        if self.finished_at is None:
+            return None
+        return self.finished_at - self.started_at
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status.is_failure
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status.is_in_progress

@@ -1,0 +1,26 @@
+from datetime import timedelta
+
+from django import template
+
+from syncs.status import status_for
+
+register = template.Library()
+
+
+@register.inclusion_tag("includes/status_badge.html")
+def status_badge(code: int) -> dict:
+    return {"status": status_for(code)}
+
+
+@register.filter
+def duration(value: timedelta | None) -> str:
+    """A run time as hh:mm:ss, the way the Portal shows it."""
+    if value is None:
+        return ""
+    seconds = int(value.total_seconds())
+    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
+@register.filter
+def short_id(value: object) -> str:
+    return f"{str(value)[:8]}…"

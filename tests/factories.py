@@ -1,0 +1,113 @@
+from datetime import timedelta
+
+import factory
+from django.utils import timezone
+
+from pushitems.models import PushItem, PushStatus
+from syncs import status as codes
+from syncs.models import Company, Product, Sync, SyncConfig
+
+
+class CompanyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Company
+
+    id = factory.Faker("uuid4", cast_to=None)
+    name = factory.Sequence(lambda n: f"Company {n}")
+
+
+class SyncConfigFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SyncConfig
+
+    company = factory.SubFactory(CompanyFactory)
+    product = Product.EXPENSES
+    data = factory.Sequence(
+        lambda n: {
+            "bankAccount": {"id": str(n)},
+            "supplier": {"id": "124"},
+            "customer": {"id": "140"},
+        }
+    )
+
+
+class SyncFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Sync
+
+    id = factory.Faker("uuid4", cast_to=None)
+    company = factory.SubFactory(CompanyFactory)
+    product = Product.EXPENSES
+    status_code = codes.SUCCESS_DATA_PUSHED
+    status_text = "Complete"
+    started_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
+    finished_at = factory.LazyAttribute(lambda o: o.started_at + timedelta(seconds=8))
+    source_platform = "Partner Expense"
+    destination_platform = "QuickBooks Online Sandbox"
+    data_pushed = True
+
+    class Params:
+        commerce = factory.Trait(
+            product=Product.COMMERCE,
+            source_platform="Partner Commerce",
+            destination_platform="Xero",
+        )
+        running = factory.Trait(
+            status_code=codes.IN_PROGRESS,
+            status_text="Started",
+            finished_at=None,
+            data_pushed=False,
+        )
+        failed = factory.Trait(
+            status_code=codes.DATA_PUSH_ERROR,
+            status_text="PushError",
+            error_message="Push failed for directCosts: validation errors are; Failed to push to "
+            "DirectCost as LineItems[0].TaxAmount must be 0 when used with a Tax Rate with an "
+            "effective rate of 0.",
+            data_pushed=False,
+        )
+
+
+class PushItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PushItem
+
+    sync = factory.SubFactory(SyncFactory)
+    core_id = factory.Faker("uuid4")
+    data_type = "directCosts"
+    status = PushStatus.SUCCESS
+    status_code = 200
+    requested_at = factory.LazyAttribute(lambda o: o.sync.started_at + timedelta(seconds=1))
+    completed_at = factory.LazyAttribute(lambda o: o.requested_at + timedelta(seconds=1))
+    attempts = 1
+    platform_record_id = factory.Sequence(str)
+    payload = factory.LazyAttribute(lambda o: {"id": o.core_id, "totalAmount": 12.5})
+
+    class Params:
+        pending = factory.Trait(
+            status=PushStatus.PENDING,
+            status_code=None,
+            completed_at=None,
+            attempts=0,
+            platform_record_id="",
+        )
+        failed = factory.Trait(
+            status=PushStatus.FAILED,
+            status_code=400,
+            platform_record_id="",
+            error_message="Push failed for DirectCost: see validation for more information",
+            validation={
+                "errors": [
+                    {
+                        "itemId": "LineItems[0].TaxAmount",
+                        "message": "Failed to push to DirectCost as LineItems[0].TaxAmount must "
+                        "be 0 when used with a Tax Rate with an effective rate of 0.",
+                        "validatorName": "DirectCost",
+                    }
+                ],
+                "warnings": [],
+            },
+        )
+        timed_out = factory.Trait(
+            status=PushStatus.TIMED_OUT, status_code=504, platform_record_id=""
+        )
