@@ -1,7 +1,14 @@
 from django.urls import path
 
-from . import views
+from .views import detail, history
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", history.home, name="home"),
+    path("syncs/<uuid:sync_id>/", detail.summary, name="sync-summary"),
+    path("syncs/<uuid:sync_id>/config/", detail.config, name="sync-config"),
+    path(
+        "syncs/<uuid:sync_id>/config/download/",
+        detail.config_download,
+        name="sync-config-download",
+    ),
 ]
