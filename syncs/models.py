@@ -69,6 +69,10 @@ class SyncQuerySet(models.QuerySet):
     def in_progress(self) -> "SyncQuerySet":
         return self.filter(status_code__gte=1000, status_code__lte=1999)
 
+    def unresolved_failed(self) -> "SyncQuerySet":
+        """Failed syncs whose failed items have not all succeeded in a later retry."""
+        return self.failed().filter(resolved_by__isnull=True)
+
     def succeeded(self) -> "SyncQuerySet":
         return self.filter(status_code__gte=2000, status_code__lte=2999)
 
@@ -96,6 +100,11 @@ class Sync(models.Model):
     )
     retry_of = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="retries"
+    )
+    # Set once every failed item of this sync has succeeded in a later retry; the sync's own
+    # status stays as recorded, because history is never rewritten.
+    resolved_by = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="resolved"
     )
 
     objects = SyncQuerySet.as_manager()

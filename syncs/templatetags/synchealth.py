@@ -1,6 +1,7 @@
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django import template
+from django.utils.html import format_html
 
 from syncs.status import status_for
 
@@ -24,3 +25,18 @@ def duration(value: timedelta | None) -> str:
 @register.filter
 def short_id(value: object) -> str:
     return f"{str(value)[:8]}…"
+
+
+@register.simple_tag
+def utc_time(value: datetime | None, empty: str = "—") -> str:
+    """A UTC time the reader's browser re-labels in their own zone (UTC stays in the title)."""
+    if value is None:
+        return empty
+    utc = value.astimezone(UTC)
+    text = utc.strftime("%d %b %Y %H:%M:%S UTC")
+    return format_html(
+        '<time datetime="{}" data-local data-utc="{}">{}</time>',
+        utc.isoformat().replace("+00:00", "Z"),
+        text,
+        text,
+    )

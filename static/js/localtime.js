@@ -1,0 +1,20 @@
+// Server-rendered times are UTC; show them in the reader's own time zone, keeping UTC in
+// the tooltip so a time read out over the phone is never ambiguous.
+(() => {
+  const format = new Intl.DateTimeFormat(undefined, {
+    day: "2-digit", month: "short", year: "numeric",
+    hour: "2-digit", minute: "2-digit", second: "2-digit",
+    hourCycle: "h23", timeZoneName: "short",
+  });
+  const localise = (root) => {
+    root.querySelectorAll("time[data-local]").forEach((node) => {
+      const moment = new Date(node.getAttribute("datetime"));
+      if (Number.isNaN(moment.getTime())) return;
+      node.title = node.dataset.utc || node.textContent;
+      node.textContent = format.format(moment);
+      node.removeAttribute("data-local");
+    });
+  };
+  localise(document);
+  window.localiseTimes = localise;
+})();
