@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "syncs",
     "pushitems",
+    "accounts",
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,162 @@
-from .models import Sync
+"""Reads for the sync history: the page of rows, its counts and its activity chart."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from uuid import UUID
+
+from django.db.models import (
+    Count,
+    DateTimeField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from pushitems.models import UNSUCCESSFUL_STATUSES, PushItem
+
+from . import status as codes
+from .pagination import SortKey
+
+NEVER = timedelta(days=365 * 1000)
 
 
-def sync_recent(*, limit: int = 50) -> list[Sync]:
-    """The newest syncs with their companies, newest first."""
-    return list(Sync.objects.select_related("company").order_by("-started_at", "-id")[:limit])
+@dataclass(frozen=True)
+class Sortable:
+    label: str
+    field: str
+    annotation: object | None = None
+
+
+# What the history can be sorted by; every order ends with the id so pages are stable.
+SORTABLE = {
+    "started": Sortable("Start Time", "started_at"),
+    "finished": Sortable(
+        "Complete Time",
+        "finished_key",
+        # Running syncs sort as if they finish last, so the key never is NULL.
+        Coalesce("finished_at", F("started_at") + Value(NEVER), output_field=DateTimeField()),
+    ),
+    "run_time": Sortable(
+        "Run Time",
+        "run_key",
+        Coalesce(
+            ExpressionWrapper(F("finished_at") - F("started_at"), output_field=DurationField()),
+            Value(NEVER),
+            output_field=DurationField(),
+        ),
+    ),
+    "company": Sortable("Company", "company_name", F("company__name")),
+    "product": Sortable("Product", "product"),
+    "status": Sortable("Status", "status_code"),
+    "source": Sortable("Source", "source_platform"),
+    "destination": Sortable("Destination", "destination_platform"),
+}
+DEFAULT_SORT = ["-started"]
+MAX_SORT_KEYS = 3
+
+
+def sort_keys(sort: list[str]) -> list[SortKey]:
+    """Sort keys for `sort` (e.g. ["-started", "company"]), always ending with the id."""
+    keys = []
+    for name in sort:
+        sortable = SORTABLE[name.lstrip("-")]
+        keys.append(SortKey(sortable.field, name.startswith("-")))
+    return [*keys, SortKey("id", keys[0].descending if keys else True)]
+
+
+def parse_sort(values: Iterable[str]) -> tuple[list[str], list[str]]:
+    """The valid, distinct sort names among `values`, and the ones that were refused."""
+    chosen, refused, seen = [], [], set()
+    for value in values:
+        for name in (part.strip() for part in value.split(",")):
+            if not name:
+                continue
+            if name.lstrip("-") not in SORTABLE:
+                refused.append(name[:40])
+            elif name.lstrip("-") not in seen and len(chosen) < MAX_SORT_KEYS:
+                seen.add(name.lstrip("-"))
+                chosen.append(name)
+    return chosen or list(DEFAULT_SORT), refused
+
+
+def sync_history(*, queryset: QuerySet, sort: list[str]) -> QuerySet:
+    """`queryset` with what the history shows and what its sort needs, unordered."""
+    annotations = {
+        SORTABLE[name.lstrip("-")].field: SORTABLE[name.lstrip("-")].annotation
+        for name in sort
+        if SORTABLE[name.lstrip("-")].annotation is not None
+    }
+    return queryset.select_related("company").annotate(**annotations)
+
+
+@dataclass(frozen=True)
+class CodeCount:
+    status: codes.StatusCode
+    total: int
+    unresolved: int
+
+
+@dataclass
+class Dashboard:
+    total: int = 0
+    failed: int = 0
+    unresolved_failed: int = 0
+    in_progress: int = 0
+    failure_codes: list[int] = field(default_factory=list)
+    in_progress_codes: list[int] = field(default_factory=list)
+
+
+def sync_code_counts(*, queryset: QuerySet) -> list[CodeCount]:
+    """How many syncs of `queryset` carry each status code: every documented code, plus any
+    undocumented code present, in one grouped query."""
+    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    rows = (
+        queryset.order_by()
+        .values("status_code")
+        .annotate(
+            total=Count("id"),
+            unresolved=Count("id", filter=Q(resolved_by__isnull=True)),
+        )
+    )
+    for row in rows:
+        totals[row["status_code"]] = [row["total"], row["unresolved"]]
+    every = sorted(set(codes.STATUS_CODES) | set(totals))
+    return [CodeCount(codes.status_for(c), totals[c][0], totals[c][1]) for c in every]
+
+
+def sync_dashboard(*, counts: list[CodeCount], selected: list[int]) -> Dashboard:
+    """The cards: failed, in progress and total among the selected codes (all if none)."""
+    dashboard = Dashboard()
+    for count in counts:
+        status = count.status
+        if status.is_failure and count.total:
+            dashboard.failure_codes.append(status.code)
+        if status.is_in_progress:
+            dashboard.in_progress_codes.append(status.code)
+        if selected and status.code not in selected:
+            continue
+        dashboard.total += count.total
+        if status.is_failure:
+            dashboard.failed += count.total
+            dashboard.unresolved_failed += count.unresolved
+        elif status.is_in_progress:
+            dashboard.in_progress += count.total
+    dashboard.failure_codes = sorted(set(dashboard.failure_codes) | codes.FAILURE_CODES)
+    return dashboard
+
+
+def sync_item_counts(*, sync_ids: list[UUID]) -> dict[UUID, tuple[int, int]]:
+    """(failed, total) push items per sync, for one page of syncs in one query."""
+    rows = (
+        PushItem.objects.filter(sync_id__in=sync_ids)
+        .order_by()
+        .values("sync_id")
+        .annotate(total=Count("id"), failed=Count("id", filter=Q(status__in=UNSUCCESSFUL_STATUSES)))
+    )
+    return {row["sync_id"]: (row["failed"], row["total"]) for row in rows}

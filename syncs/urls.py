@@ -1,9 +1,11 @@
 from django.urls import path
 
-from .views import detail, history
+from .views import detail, history, status_codes
 
 urlpatterns = [
     path("", history.home, name="home"),
+    path("export.csv", history.export, name="history-export"),
+    path("status-codes/", status_codes.status_codes, name="status-codes"),
     path("syncs/<uuid:sync_id>/", detail.summary, name="sync-summary"),
     path("syncs/<uuid:sync_id>/config/", detail.config, name="sync-config"),
     path(

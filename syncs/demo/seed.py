@@ -40,9 +40,14 @@ def seed_demo(
     streams = _streams()
     rng = random.Random(seed)
     before = Sync.objects.count()
+    # A few syncs are still running at any moment, however long the history is.
+    running = min(syncs, 3 + syncs // 5000)
     for start in range(0, syncs, BATCH):
         size = min(BATCH, syncs - start)
-        rows = [_sync(rng, rng.choice(streams), until, days) for _ in range(size)]
+        rows = [
+            _sync(rng, rng.choice(streams), until, days, running=start + n < running)
+            for n in range(size)
+        ]
         items = [item for sync in rows for item in _items(rng, sync)]
         with transaction.atomic():
             Sync.objects.bulk_create(rows, ignore_conflicts=True)
@@ -91,12 +96,17 @@ def _uuid(rng: random.Random) -> uuid.UUID:
     return uuid.UUID(int=rng.getrandbits(128), version=4)
 
 
-def _weighted_code(rng: random.Random) -> int:
-    return rng.choices(list(catalogue.STATUS_WEIGHTS), list(catalogue.STATUS_WEIGHTS.values()))[0]
+def _weighted_code(rng: random.Random, running: bool) -> int:
+    weights = {
+        code: weight
+        for code, weight in catalogue.STATUS_WEIGHTS.items()
+        if codes.status_for(code).is_in_progress == running
+    }
+    return rng.choices(list(weights), list(weights.values()))[0]
 
 
-def _sync(rng: random.Random, stream: Stream, until: datetime, days: int) -> Sync:
-    code = _weighted_code(rng)
+def _sync(rng: random.Random, stream: Stream, until: datetime, days: int, running: bool) -> Sync:
+    code = _weighted_code(rng, running)
     if code == codes.IN_PROGRESS:
         started = until - timedelta(minutes=rng.uniform(0.5, 9))
     elif code == codes.LONG_RUNNING:

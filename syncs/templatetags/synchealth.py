@@ -40,3 +40,8 @@ def utc_time(value: datetime | None, empty: str = "—") -> str:
         text,
         text,
     )
+
+
+@register.filter
+def get_item(mapping: dict, key: str):
+    return mapping.get(key)

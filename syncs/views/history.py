@@ -1,13 +1,162 @@
-from django.http import HttpRequest, HttpResponse
+import csv
+import re
+from collections.abc import Iterator
+
+from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from synchealth.access import staff_required
 
-from ..selectors import sync_recent
+from ..charts import sync_activity
+from ..filters import PRESETS
+from ..history import History, history_from
+from ..selectors import (
+    MAX_SORT_KEYS,
+    SORTABLE,
+    Dashboard,
+    sync_code_counts,
+    sync_dashboard,
+    sync_item_counts,
+)
+from ..tables import TOGGLEABLE, SyncTable
+
+EXPORT_CHUNK = 2000
+
+
+def _query(data: QueryDict, **changes) -> str:
+    """The query string of `data` with `changes` applied (None drops a key); no cursor."""
+    query = data.copy()
+    query.pop("cursor", None)
+    for key, value in changes.items():
+        query.pop(key, None)
+        if isinstance(value, list):
+            query.setlist(key, value)
+        elif value is not None:
+            query[key] = value
+    return query.urlencode()
+
+
+def _sort_links(data: QueryDict, sort: list[str]) -> dict[str, dict]:
+    """Per sortable column: the link a header click follows and its aria-sort state."""
+    primary = sort[0]
+    links = {}
+    for name in SORTABLE:
+        if primary.lstrip("-") == name:
+            descending = primary.startswith("-")
+            state = "descending" if descending else "ascending"
+            target = name if descending else f"-{name}"
+        else:
+            state, target = "none", f"-{name}" if name in ("started", "finished") else name
+        links[name] = {"href": "?" + _query(data, sort=target), "state": state}
+    return links
+
+
+def _card_links(data: QueryDict, dashboard: Dashboard) -> dict[str, str]:
+    """Clicking a card narrows the history to what the card counts."""
+    return {
+        "failed": "?" + _query(data, status=[str(c) for c in dashboard.failure_codes]),
+        "in_progress": "?" + _query(data, status=[str(c) for c in dashboard.in_progress_codes]),
+        "total": "?" + _query(data, status=None),
+    }
 
 
 @require_GET
 @staff_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "syncs/home.html", {"syncs": sync_recent()})
+    history = history_from(request.GET, request.user)
+    filterset = history.filterset
+    counts = sync_code_counts(queryset=history.counts_filterset.qs)
+    selected = filterset.form.cleaned_data.get("status") or []
+    page = history.page(request.GET.get("cursor"))
+    item_counts = (
+        sync_item_counts(sync_ids=[row.id for row in page.rows])
+        if "items" in history.columns
+        else {}
+    )
+    dashboard = sync_dashboard(counts=counts, selected=selected)
+    chart = sync_activity(queryset=filterset.qs, window=filterset.window)
+    for bar in chart.bars:
+        bar.href = "?" + _query(request.GET, range="custom", start=bar.href_start, end=bar.href_end)
+    table = SyncTable(
+        page.rows,
+        exclude=history.hidden,
+        item_counts=item_counts,
+        detail_query=request.GET.urlencode(),
+    )
+    return render(
+        request,
+        "syncs/history.html",
+        {
+            "history": history,
+            "filter": filterset,
+            "window": filterset.window,
+            "presets": PRESETS,
+            "counts": counts,
+            "selected": selected,
+            "dashboard": dashboard,
+            "chart": chart,
+            "table": table,
+            "page": page,
+            "sort_links": _sort_links(request.GET, history.sort),
+            "sortable": SORTABLE,
+            "sort_slots": [*history.sort, "", ""][:MAX_SORT_KEYS],
+            "toggleable": [(key, SyncTable.base_columns[key].verbose_name) for key in TOGGLEABLE],
+            "query": _query(request.GET),
+            "card_links": _card_links(request.GET, dashboard),
+        },
+    )
+
+
+def _rows(history: History, columns_to_skip: list[str]) -> Iterator[list[str]]:
+    cursor, first = None, True
+    while True:
+        page = history.page(cursor, size=EXPORT_CHUNK)
+        counts = (
+            sync_item_counts(sync_ids=[r.id for r in page.rows])
+            if "items" in history.columns
+            else {}
+        )
+        values = SyncTable(page.rows, item_counts=counts).as_values(exclude_columns=columns_to_skip)
+        header = next(values)
+        if first:
+            yield header
+            first = False
+        yield from values
+        if not page.next_cursor:
+            return
+        cursor = page.next_cursor
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _filename(history: History) -> str:
+    window = history.filterset.window
+    parts = ["sync-history"]
+    parts.append(window.start.strftime("%Y-%m-%dT%H%M") if window.start else "beginning")
+    parts.append(window.end.strftime("%Y-%m-%dT%H%M") if window.end else "now")
+    data = history.filterset.form.cleaned_data
+    if data.get("status"):
+        parts.append("status-" + "-".join(map(str, data["status"])))
+    if data.get("q"):
+        parts.append("search-" + data["q"])
+    if data.get("unresolved"):
+        parts.append("unresolved")
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", "_".join(parts))[:150] + ".csv"
+
+
+@require_GET
+@staff_required
+def export(request: HttpRequest) -> StreamingHttpResponse:
+    """Every row of the current filtered, sorted view, in the visible columns, streamed."""
+    history = history_from(request.GET, request.user)
+    writer = csv.writer(_Echo())
+    response = StreamingHttpResponse(
+        (writer.writerow(row) for row in _rows(history, history.hidden)),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename(history)}"'
+    return response

@@ -1,0 +1,130 @@
+"""Syncs per hour, day or month, stacked by family, drawn as an SVG bar chart."""
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, tzinfo
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Trunc
+from django.utils import timezone
+
+from .filters import Window
+
+FAMILIES = (
+    ("success", "Succeeded", Q(status_code__gte=2000, status_code__lte=2999)),
+    ("failed", "Failed", Q(status_code__gte=4000, status_code__lte=5999)),
+    ("running", "In progress", Q(status_code__gte=1000, status_code__lte=1999)),
+)
+WIDTH, HEIGHT, AXIS = 720, 160, 18
+
+
+@dataclass
+class Segment:
+    family: str
+    label: str
+    count: int
+    y: float = 0
+    height: float = 0
+
+
+@dataclass
+class Bar:
+    start: datetime
+    end: datetime
+    label: str
+    segments: list[Segment]
+    x: float = 0
+    width: float = 0
+    href_start: str = ""
+    href_end: str = ""
+    href: str = ""
+
+    @property
+    def total(self) -> int:
+        return sum(segment.count for segment in self.segments)
+
+
+@dataclass
+class Chart:
+    kind: str
+    bars: list[Bar] = field(default_factory=list)
+    peak: int = 0
+    width: int = WIDTH
+    height: int = HEIGHT
+    axis: int = AXIS
+
+    @property
+    def unit(self) -> str:
+        return {"hour": "hour", "day": "day", "month": "month"}[self.kind]
+
+
+def _kind(window: Window) -> str:
+    if window.start is None:
+        return "month"
+    length = (window.end or timezone.now()) - window.start
+    if length <= timedelta(days=2):
+        return "hour"
+    return "day" if length <= timedelta(days=92) else "month"
+
+
+def _floor(moment: datetime, kind: str, zone: tzinfo) -> datetime:
+    local = moment.astimezone(zone)
+    if kind == "hour":
+        return local.replace(minute=0, second=0, microsecond=0)
+    local = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    return local.replace(day=1) if kind == "month" else local
+
+
+def _next(moment: datetime, kind: str, zone: tzinfo) -> datetime:
+    if kind == "hour":
+        # Add in UTC so a daylight-saving change never repeats or skips an hour.
+        return (moment.astimezone(UTC) + timedelta(hours=1)).astimezone(zone)
+    if kind == "day":
+        return (moment + timedelta(days=1)).replace(tzinfo=zone)
+    year, month = divmod(moment.month, 12)
+    return moment.replace(year=moment.year + year, month=month + 1)
+
+
+def _label(moment: datetime, kind: str) -> str:
+    return moment.strftime({"hour": "%d %b %H:00", "day": "%d %b", "month": "%b %Y"}[kind])
+
+
+def sync_activity(*, queryset: QuerySet, window: Window) -> Chart:
+    """Bars covering the window (or the data, for an open window), one grouped query."""
+    kind, zone = _kind(window), window.zone
+    rows = (
+        queryset.order_by()
+        .annotate(bucket=Trunc("started_at", kind, tzinfo=zone))
+        .values("bucket")
+        .annotate(**{name: Count("id", filter=where) for name, _, where in FAMILIES})
+    )
+    found = {_floor(row["bucket"], kind, zone): row for row in rows}
+    chart = Chart(kind=kind)
+    if not found and window.start is None:
+        return chart
+    moment = _floor(window.start or min(found), kind, zone)
+    end = window.end or timezone.now()
+    while moment < end:
+        following = _next(moment, kind, zone)
+        row = found.get(moment, {})
+        segments = [Segment(name, label, row.get(name, 0)) for name, label, _ in FAMILIES]
+        chart.bars.append(Bar(moment, following, _label(moment, kind), segments))
+        moment = following
+    _lay_out(chart)
+    return chart
+
+
+def _lay_out(chart: Chart) -> None:
+    chart.peak = max((bar.total for bar in chart.bars), default=0)
+    if not chart.bars:
+        return
+    slot = chart.width / len(chart.bars)
+    plot = chart.height - chart.axis
+    for index, bar in enumerate(chart.bars):
+        bar.x, bar.width = index * slot + slot * 0.1, slot * 0.8
+        bar.href_start = bar.start.strftime("%Y-%m-%dT%H:%M")
+        bar.href_end = bar.end.strftime("%Y-%m-%dT%H:%M")
+        top = plot
+        for segment in bar.segments:
+            segment.height = plot * segment.count / chart.peak if chart.peak else 0
+            top -= segment.height
+            segment.y = top

@@ -1,0 +1,196 @@
+"""The history's filters: search, date range, status codes, unresolved failures."""
+
+import re
+import uuid
+import zoneinfo
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta, tzinfo
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from .models import Company
+
+HEX = re.compile(r"^[0-9a-f]{1,32}$")
+MAX_CODE = 99_999
+PRESETS = {
+    "24h": "Last 24 hours",
+    "today": "Today",
+    "7d": "Last 7 days",
+    "30d": "Last 30 days",
+    "all": "Any time",
+    "custom": "Custom range",
+}
+DEFAULT_PRESET = "7d"
+
+
+@dataclass(frozen=True)
+class Window:
+    """The stretch of start times the history covers; open ends are None."""
+
+    start: datetime | None
+    end: datetime | None
+    zone: tzinfo
+
+    @property
+    def length(self) -> timedelta | None:
+        return self.end - self.start if self.start and self.end else None
+
+
+def uuid_prefix_range(text: str) -> tuple[uuid.UUID, uuid.UUID] | None:
+    """The ids starting with `text` (any case, dashes optional) as an index-friendly range."""
+    digits = text.replace("-", "").strip().lower()
+    if not HEX.match(digits):
+        return None
+    low = uuid.UUID(digits.ljust(32, "0"))
+    high = uuid.UUID(digits.ljust(32, "f"))
+    return low, high
+
+
+class StatusCodesField(forms.Field):
+    widget = forms.CheckboxSelectMultiple
+
+    def to_python(self, value) -> list[int]:
+        if not value:
+            return []
+        values = value if isinstance(value, (list, tuple)) else [value]
+        codes = []
+        for raw in values:
+            if not str(raw).isdigit() or int(raw) > MAX_CODE:
+                raise forms.ValidationError(
+                    "Status codes are whole numbers such as 2000 or 5130; %(value)s is not one.",
+                    params={"value": str(raw)[:20]},
+                )
+            codes.append(int(raw))
+        return sorted(set(codes))
+
+
+class TimeZoneField(forms.CharField):
+    def to_python(self, value) -> str:
+        value = super().to_python(value)
+        if value and value not in zoneinfo.available_timezones():
+            raise forms.ValidationError(
+                "%(value)s is not a time zone.", params={"value": value[:60]}
+            )
+        return value
+
+
+class WallClockField(forms.CharField):
+    """A date, or a date and time, as a person types it; naive unless it names an offset."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"})
+
+    def to_python(self, value) -> datetime | None:
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            return datetime.fromisoformat(value.strip().replace(" ", "T"))
+        except ValueError:
+            raise forms.ValidationError(
+                "Enter a date like 2026-11-26 or a date and time like 2026-11-26T14:30."
+            ) from None
+
+
+class StatusCodesFilter(django_filters.Filter):
+    field_class = StatusCodesField
+
+
+class WallClockFilter(django_filters.Filter):
+    field_class = WallClockField
+
+
+class TimeZoneFilter(django_filters.Filter):
+    field_class = TimeZoneField
+
+
+class HistoryForm(forms.Form):
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and start >= end:
+            self.add_error("end", "The end of the date range must come after its start.")
+        return data
+
+
+class SyncFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Search", method="search", max_length=200,
+        help_text="Sync id, company id (whole or the first characters) or company name",
+    )  # fmt: skip
+    range = django_filters.ChoiceFilter(
+        label="Date range", choices=list(PRESETS.items()), method="no_op", empty_label=None
+    )
+    start = WallClockFilter(label="From", method="no_op")
+    end = WallClockFilter(label="To", method="no_op")
+    tz = TimeZoneFilter(method="no_op", label="Time zone")
+    status = StatusCodesFilter(method="by_status", label="Status Code")
+    unresolved = django_filters.BooleanFilter(
+        label="Unresolved failures only", method="only_unresolved", widget=forms.CheckboxInput
+    )
+
+    class Meta:
+        form = HistoryForm
+        fields: list[str] = []
+
+    def no_op(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset  # applied together in `window`, since they only mean something as a set
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        matches = Q(company__in=Company.objects.filter(name__icontains=value))
+        prefix = uuid_prefix_range(value)
+        if prefix:
+            low, high = prefix
+            matches |= Q(id__range=prefix) | Q(company_id__gte=low, company_id__lte=high)
+        return queryset.filter(matches)
+
+    def by_status(self, queryset: QuerySet, name: str, value: list[int]) -> QuerySet:
+        return queryset.filter(status_code__in=value) if value else queryset
+
+    def only_unresolved(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        return queryset.unresolved_failed() if value else queryset
+
+    @property
+    def preset(self) -> str:
+        data = self.form.cleaned_data
+        return data.get("range") or (
+            "custom" if data.get("start") or data.get("end") else DEFAULT_PRESET
+        )
+
+    @property
+    def window(self) -> Window:
+        data = self.form.cleaned_data
+        zone = zoneinfo.ZoneInfo(data.get("tz") or timezone.get_current_timezone_name())
+        now = timezone.now()
+        start, end = data.get("start"), data.get("end")
+        preset = self.preset
+        if preset == "custom":
+            return Window(_in_zone(start, zone), _in_zone(end, zone), zone)
+        if preset == "all":
+            return Window(None, None, zone)
+        if preset == "today":
+            midnight = datetime.combine(now.astimezone(zone).date(), time(), tzinfo=zone)
+            return Window(midnight, None, zone)
+        hours = {"24h": 24, "7d": 24 * 7, "30d": 24 * 30}[preset]
+        return Window(now - timedelta(hours=hours), None, zone)
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        queryset = super().filter_queryset(queryset)
+        window = self.window
+        if window.start:
+            queryset = queryset.filter(started_at__gte=window.start)
+        if window.end:
+            queryset = queryset.filter(started_at__lt=window.end)
+        return queryset
+
+
+def _in_zone(moment: datetime | None, zone: tzinfo) -> datetime | None:
+    """A typed-in time means wall-clock time in the reader's zone unless it names its own."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=zone) if timezone.is_naive(moment) else moment

@@ -1,0 +1,76 @@
+"""Turns the history's query string into what the page and the export show.
+
+Bad parameters never fail the request: each one is dropped with a message saying why, and
+the rest still apply.
+"""
+
+from dataclasses import dataclass, field
+
+from django.http import QueryDict
+
+from accounts.selectors import preference_history_columns
+
+from .filters import SyncFilter
+from .models import Sync
+from .pagination import InvalidCursor, Page, paginate
+from .selectors import parse_sort, sort_keys, sync_history
+from .tables import DEFAULT_COLUMNS, TOGGLEABLE
+
+PAGE_SIZE = 50
+
+
+@dataclass
+class History:
+    filterset: SyncFilter
+    counts_filterset: SyncFilter
+    sort: list[str]
+    columns: list[str]
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def hidden(self) -> list[str]:
+        hidden = [column for column in TOGGLEABLE if column not in self.columns]
+        return [*hidden, "company_id"] if "company" in hidden else hidden
+
+    @property
+    def queryset(self):
+        return sync_history(queryset=self.filterset.qs, sort=self.sort)
+
+    def page(self, cursor: str | None, size: int = PAGE_SIZE) -> Page:
+        try:
+            return paginate(self.queryset, sort_keys(self.sort), cursor, size)
+        except InvalidCursor:
+            self.problems.append(
+                "That page link is not valid for this view any more, so the first page is shown."
+            )
+            return paginate(self.queryset, sort_keys(self.sort), None, size)
+
+
+def _valid_filters(data: QueryDict, problems: list[str]) -> SyncFilter:
+    filterset = SyncFilter(data, queryset=Sync.objects.all())
+    if filterset.is_valid():
+        return filterset
+    form = filterset.form
+    kept = data.copy()
+    for name, messages in form.errors.items():
+        label = form.fields[name].label if name in form.fields else "Filters"
+        problems.extend(f"{label}: {message}" for message in messages)
+        kept.pop(name, None)
+    filterset = SyncFilter(kept, queryset=Sync.objects.all())
+    filterset.is_valid()
+    return filterset
+
+
+def history_from(data: QueryDict, user) -> History:
+    problems: list[str] = []
+    filterset = _valid_filters(data, problems)
+    without_status = filterset.data.copy()
+    without_status.pop("status", None)
+    counts_filterset = SyncFilter(without_status, queryset=Sync.objects.all())
+    counts_filterset.is_valid()
+    sort, refused = parse_sort(data.getlist("sort"))
+    if refused:
+        problems.append(f"Can't sort by {', '.join(refused)}; sorted by the remaining choice.")
+    chosen = preference_history_columns(user=user)
+    columns = [c for c in TOGGLEABLE if c in chosen] if chosen is not None else DEFAULT_COLUMNS
+    return History(filterset, counts_filterset, sort, columns, problems)
