@@ -3,14 +3,24 @@ from datetime import UTC, datetime, timedelta
 from django import template
 from django.utils.html import format_html
 
-from syncs.status import status_for
+from syncs.status import StatusCode, status_for
 
 register = template.Library()
 
 
-@register.inclusion_tag("includes/status_badge.html")
-def status_badge(code: int) -> dict:
-    return {"status": status_for(code)}
+def badge(status: StatusCode) -> str:
+    return format_html(
+        '<span class="badge badge-{}" title="{} · {}">{}</span>',
+        status.colour,
+        status.code,
+        status.reason,
+        status.label,
+    )
+
+
+@register.simple_tag
+def status_badge(code: int) -> str:
+    return badge(status_for(code))
 
 
 @register.filter
