@@ -42,7 +42,8 @@ def test_it_names_the_file_after_what_it_holds(staff_client, sync):
 def test_it_writes_the_visible_columns_with_full_ids(staff_client, sync):
     _, rows = _export(staff_client)
     assert rows[0] == [
-        "Company", "Company ID", "Sync ID", "Product", "Start Time", "Complete Time", "Run Time", "Status",
+        "Company", "Company ID", "Sync ID", "Product",
+        "Start Time", "Complete Time", "Run Time", "Status",
     ]  # fmt: skip
     assert rows[1][:3] == ["Bluebell Bakery", str(sync.company_id), str(sync.id)]
     assert rows[1][6:] == ["00:00:08", "2000 Success (Data pushed)"]

@@ -1,0 +1,66 @@
+from datetime import datetime
+
+import django_tables2 as tables
+from django.template.defaultfilters import truncatechars
+from django.urls import reverse
+from django.utils.html import format_html
+
+from syncs.templatetags.sync_details import push_status_badge, with_back
+from syncs.templatetags.synchealth import utc_time
+
+from .models import PushItem
+
+ERROR_SHOWN = 80
+
+
+class PushItemTable(tables.Table):
+    """Push items in id order; the order is fixed because the list pages by id."""
+
+    core_id = tables.Column("Core Id")
+    parent_core_id = tables.Column("Parent Core Id")
+    data_type = tables.Column("Data Type")
+    status = tables.Column("Status")
+    status_code = tables.Column("Code")
+    attempts = tables.Column("Attempts")
+    error_message = tables.Column("Last error")
+    completed_at = tables.Column("Completed")
+
+    class Meta:
+        model = PushItem
+        fields = (
+            "core_id",
+            "parent_core_id",
+            "data_type",
+            "status",
+            "status_code",
+            "attempts",
+            "error_message",
+            "completed_at",
+        )
+        orderable = False
+        template_name = "pushitems/includes/items_table.html"
+        attrs = {"class": "table items", "th": {"scope": "col"}}
+        empty_text = ""
+
+    def __init__(self, *args, back: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.back = back
+
+    def render_core_id(self, record: PushItem, value: str) -> str:
+        return format_html(
+            '<a href="{}" class="mono">{}</a>',
+            with_back(reverse("push-item", args=[record.pk]), self.back),
+            value,
+        )
+
+    def render_parent_core_id(self, value: str) -> str:
+        return format_html('<span class="mono">{}</span>', value)
+
+    def render_status(self, record: PushItem) -> str:
+        return push_status_badge(record.status)
+
+    def render_error_message(self, value: str) -> str:
+        return format_html('<span title="{}">{}</span>', value, truncatechars(value, ERROR_SHOWN))
+
+    def render_completed_at(self, value: datetime) -> str:
+        return utc_time(value)
