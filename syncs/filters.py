@@ -15,6 +15,7 @@ from .models import Company
 
 HEX = re.compile(r"^[0-9a-f]{1,32}$")
 MAX_CODE = 99_999
+MAX_NAMED_COMPANIES = 1000
 PRESETS = {
     "24h": "Last 24 hours",
     "today": "Today",
@@ -142,7 +143,11 @@ class SyncFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        matches = Q(company__in=Company.objects.filter(name__icontains=value))
+        named = Company.objects.filter(name__icontains=value).values_list("id", flat=True)
+        # A short list of ids lets the database combine index scans; a subquery would make
+        # it filter every sync instead. Very broad names keep the subquery.
+        ids = list(named[: MAX_NAMED_COMPANIES + 1])
+        matches = Q(company__in=named if len(ids) > MAX_NAMED_COMPANIES else ids)
         prefix = uuid_prefix_range(value)
         if prefix:
             low, high = prefix

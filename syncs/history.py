@@ -29,8 +29,7 @@ class History:
 
     @property
     def hidden(self) -> list[str]:
-        hidden = [column for column in TOGGLEABLE if column not in self.columns]
-        return [*hidden, "company_id"] if "company" in hidden else hidden
+        return [column for column in TOGGLEABLE if column not in self.columns]
 
     @property
     def queryset(self):

@@ -1,7 +1,3 @@
-import csv
-import re
-from collections.abc import Iterator
-
 from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -9,8 +5,9 @@ from django.views.decorators.http import require_GET
 from synchealth.access import staff_required
 
 from ..charts import sync_activity
+from ..export import csv_lines, filename
 from ..filters import PRESETS
-from ..history import History, history_from
+from ..history import history_from
 from ..selectors import (
     MAX_SORT_KEYS,
     SORTABLE,
@@ -20,8 +17,6 @@ from ..selectors import (
     sync_item_counts,
 )
 from ..tables import TOGGLEABLE, SyncTable
-
-EXPORT_CHUNK = 2000
 
 
 def _query(data: QueryDict, **changes) -> str:
@@ -108,55 +103,11 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _rows(history: History, columns_to_skip: list[str]) -> Iterator[list[str]]:
-    cursor, first = None, True
-    while True:
-        page = history.page(cursor, size=EXPORT_CHUNK)
-        counts = (
-            sync_item_counts(sync_ids=[r.id for r in page.rows])
-            if "items" in history.columns
-            else {}
-        )
-        values = SyncTable(page.rows, item_counts=counts).as_values(exclude_columns=columns_to_skip)
-        header = next(values)
-        if first:
-            yield header
-            first = False
-        yield from values
-        if not page.next_cursor:
-            return
-        cursor = page.next_cursor
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _filename(history: History) -> str:
-    window = history.filterset.window
-    parts = ["sync-history"]
-    parts.append(window.start.strftime("%Y-%m-%dT%H%M") if window.start else "beginning")
-    parts.append(window.end.strftime("%Y-%m-%dT%H%M") if window.end else "now")
-    data = history.filterset.form.cleaned_data
-    if data.get("status"):
-        parts.append("status-" + "-".join(map(str, data["status"])))
-    if data.get("q"):
-        parts.append("search-" + data["q"])
-    if data.get("unresolved"):
-        parts.append("unresolved")
-    return re.sub(r"[^A-Za-z0-9._-]+", "-", "_".join(parts))[:150] + ".csv"
-
-
 @require_GET
 @staff_required
 def export(request: HttpRequest) -> StreamingHttpResponse:
     """Every row of the current filtered, sorted view, in the visible columns, streamed."""
     history = history_from(request.GET, request.user)
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse(
-        (writer.writerow(row) for row in _rows(history, history.hidden)),
-        content_type="text/csv; charset=utf-8",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{_filename(history)}"'
+    response = StreamingHttpResponse(csv_lines(history), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename(history)}"'
     return response

@@ -59,8 +59,8 @@ def test_it_leaves_out_columns_the_person_hid(staff_client, staff_user, sync):
     PushItemFactory(sync=sync, failed=True)
     _, rows = _export(staff_client)
     assert rows == [
-        ["Sync ID", "Status", "Items (failed/total)"],
-        [str(sync.id), "2000 Success (Data pushed)", "1/1"],
+        ["Sync ID", "Status", "Failed Items", "Items"],
+        [str(sync.id), "2000 Success (Data pushed)", "1", "1"],
     ]
 
 
@@ -79,6 +79,16 @@ def test_it_applies_the_sort_of_the_view(staff_client, company):
         SyncFactory(company=company, status_code=code)
     _, rows = _export(staff_client, sort="-status")
     assert [row[7][:4] for row in rows[1:]] == ["5130", "4000", "2000"]
+
+
+def test_it_splits_the_data_range_into_from_and_to(staff_client, staff_user, sync):
+    Preference.objects.create(user=staff_user, history_columns=["data_range"])
+    sync.data_start = sync.started_at.replace(hour=0, minute=0, second=0, microsecond=0)
+    sync.data_finish = sync.data_start + timedelta(days=1)
+    sync.save()
+    _, rows = _export(staff_client)
+    assert rows[0] == ["Sync ID", "Data From", "Data To"]
+    assert rows[1][1].endswith("T00:00:00Z") and rows[1][2].endswith("T00:00:00Z")
 
 
 def test_it_writes_only_a_header_when_nothing_matches(staff_client):
