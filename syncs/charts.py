@@ -3,17 +3,26 @@
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import Trunc
 from django.utils import timezone
 
 from .filters import Window
+from .selectors import Tally
+from .status import Family, status_for
 
 FAMILIES = (
-    ("success", "Succeeded", Q(status_code__gte=2000, status_code__lte=2999)),
-    ("failed", "Failed", Q(status_code__gte=4000, status_code__lte=5999)),
-    ("running", "In progress", Q(status_code__gte=1000, status_code__lte=1999)),
+    ("success", "Succeeded", Family.SUCCESS),
+    ("failed", "Failed", Family.CLIENT_ERROR),
+    ("running", "In progress", Family.IN_PROGRESS),
 )
+
+
+def _family(code: int) -> str | None:
+    family = status_for(code).family
+    if family == Family.SERVER_ERROR:
+        family = Family.CLIENT_ERROR  # the chart shows failures as one colour
+    return next((name for name, _, member in FAMILIES if member == family), None)
+
+
 WIDTH, HEIGHT, AXIS = 720, 160, 18
 
 
@@ -57,7 +66,8 @@ class Chart:
         return {"hour": "hour", "day": "day", "month": "month"}[self.kind]
 
 
-def _kind(window: Window) -> str:
+def chart_kind(window: Window) -> str:
+    """Hours for up to two days, days for up to three months, months beyond."""
     if window.start is None:
         return "month"
     length = (window.end or timezone.now()) - window.start
@@ -88,16 +98,16 @@ def _label(moment: datetime, kind: str) -> str:
     return moment.strftime({"hour": "%d %b %H:00", "day": "%d %b", "month": "%b %Y"}[kind])
 
 
-def sync_activity(*, queryset: QuerySet, window: Window) -> Chart:
-    """Bars covering the window (or the data, for an open window), one grouped query."""
-    kind, zone = _kind(window), window.zone
-    rows = (
-        queryset.order_by()
-        .annotate(bucket=Trunc("started_at", kind, tzinfo=zone))
-        .values("bucket")
-        .annotate(**{name: Count("id", filter=where) for name, _, where in FAMILIES})
-    )
-    found = {_floor(row["bucket"], kind, zone): row for row in rows}
+def sync_activity(*, tallies: list[Tally], window: Window, selected: list[int]) -> Chart:
+    """Bars covering the window (or the data, for an open window), from the breakdown."""
+    kind, zone = chart_kind(window), window.zone
+    found: dict[datetime, dict[str, int]] = {}
+    for tally in tallies:
+        family = _family(tally.code)
+        if family is None or (selected and tally.code not in selected):
+            continue
+        counts = found.setdefault(_floor(tally.bucket, kind, zone), {})
+        counts[family] = counts.get(family, 0) + tally.total
     chart = Chart(kind=kind)
     if not found and window.start is None:
         return chart

@@ -3,7 +3,7 @@
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta, tzinfo
 from uuid import UUID
 
 from django.db.models import (
@@ -16,7 +16,7 @@ from django.db.models import (
     QuerySet,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Trunc
 
 from pushitems.models import UNSUCCESSFUL_STATUSES, PushItem
 
@@ -112,20 +112,36 @@ class Dashboard:
     in_progress_codes: list[int] = field(default_factory=list)
 
 
-def sync_code_counts(*, queryset: QuerySet) -> list[CodeCount]:
-    """How many syncs of `queryset` carry each status code: every documented code, plus any
-    undocumented code present, in one grouped query."""
-    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+@dataclass(frozen=True)
+class Tally:
+    """How many syncs started in one time bucket with one status code."""
+
+    bucket: datetime
+    code: int
+    total: int
+    unresolved: int
+
+
+def sync_breakdown(*, queryset: QuerySet, kind: str, zone: tzinfo) -> list[Tally]:
+    """Syncs of `queryset` counted per `kind` bucket (hour, day, month) and status code.
+
+    The cards, the status filter's counts and the chart all come from this one query.
+    """
     rows = (
         queryset.order_by()
-        .values("status_code")
-        .annotate(
-            total=Count("id"),
-            unresolved=Count("id", filter=Q(resolved_by__isnull=True)),
-        )
+        .annotate(bucket=Trunc("started_at", kind, tzinfo=zone))
+        .values("bucket", "status_code")
+        .annotate(total=Count("id"), unresolved=Count("id", filter=Q(resolved_by__isnull=True)))
     )
-    for row in rows:
-        totals[row["status_code"]] = [row["total"], row["unresolved"]]
+    return [Tally(r["bucket"], r["status_code"], r["total"], r["unresolved"]) for r in rows]
+
+
+def sync_code_counts(*, tallies: list[Tally]) -> list[CodeCount]:
+    """Every documented code, plus any undocumented code present, with its counts."""
+    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for tally in tallies:
+        totals[tally.code][0] += tally.total
+        totals[tally.code][1] += tally.unresolved
     every = sorted(set(codes.STATUS_CODES) | set(totals))
     return [CodeCount(codes.status_for(c), totals[c][0], totals[c][1]) for c in every]
 

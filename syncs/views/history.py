@@ -4,7 +4,7 @@ from django.views.decorators.http import require_GET
 
 from synchealth.access import staff_required
 
-from ..charts import sync_activity
+from ..charts import chart_kind, sync_activity
 from ..export import csv_lines, filename
 from ..filters import PRESETS
 from ..history import history_from
@@ -12,6 +12,7 @@ from ..selectors import (
     MAX_SORT_KEYS,
     SORTABLE,
     Dashboard,
+    sync_breakdown,
     sync_code_counts,
     sync_dashboard,
     sync_item_counts,
@@ -61,8 +62,12 @@ def _card_links(data: QueryDict, dashboard: Dashboard) -> dict[str, str]:
 def home(request: HttpRequest) -> HttpResponse:
     history = history_from(request.GET, request.user)
     filterset = history.filterset
-    counts = sync_code_counts(queryset=history.counts_filterset.qs)
+    window = filterset.window
     selected = filterset.form.cleaned_data.get("status") or []
+    tallies = sync_breakdown(
+        queryset=history.counts_filterset.qs, kind=chart_kind(window), zone=window.zone
+    )
+    counts = sync_code_counts(tallies=tallies)
     page = history.page(request.GET.get("cursor"))
     item_counts = (
         sync_item_counts(sync_ids=[row.id for row in page.rows])
@@ -70,7 +75,7 @@ def home(request: HttpRequest) -> HttpResponse:
         else {}
     )
     dashboard = sync_dashboard(counts=counts, selected=selected)
-    chart = sync_activity(queryset=filterset.qs, window=filterset.window)
+    chart = sync_activity(tallies=tallies, window=window, selected=selected)
     for bar in chart.bars:
         bar.href = "?" + _query(request.GET, range="custom", start=bar.href_start, end=bar.href_end)
     table = SyncTable(
@@ -85,7 +90,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "history": history,
             "filter": filterset,
-            "window": filterset.window,
+            "window": window,
             "presets": PRESETS,
             "counts": counts,
             "selected": selected,
