@@ -21,12 +21,18 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-# Development server on SQLite with in-process tasks, seeded with demo data on first run.
+# Development server on SQLite with in-process tasks, seeded with demo data on first run, and
+# the sandbox accounting platform beside it for retries to write to (stopped with the server).
+# SANDBOX_ARGS adds faults, e.g. make run SANDBOX_ARGS="--latency-ms 300 --unavailable-rate 0.3"
+run: SANDBOX_HOST ?= 127.0.0.1:8001
 run: export DJANGO_DEBUG ?= true
+run: export PLATFORM_API_URL ?= http://$(SANDBOX_HOST)/
 run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --if-empty
 	$(BIN)/python manage.py demo_login --url http://$(HOST)/
+	$(BIN)/python manage.py run_sandbox --bind $(SANDBOX_HOST) $(SANDBOX_ARGS) & sandbox=$$!; \
+	trap 'kill $$sandbox 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST)
 
 lint: install-dev

@@ -1,7 +1,9 @@
 import uuid
+from collections.abc import Iterable
+from datetime import datetime
 
-from django.db import models
-from django.db.models import Q
+from django.db import connections, models, transaction
+from django.db.models import Exists, OuterRef, Q
 
 from syncs.models import Sync
 
@@ -36,6 +38,69 @@ def empty_validation() -> dict:
     return {"errors": [], "warnings": []}
 
 
+class PushItemQuerySet(models.QuerySet):
+    def unsuccessful(self) -> "PushItemQuerySet":
+        return self.filter(status__in=UNSUCCESSFUL_STATUSES)
+
+    def unresolved(self) -> "PushItemQuerySet":
+        """Unsuccessful items whose record no retry has written since."""
+        written = PushItem.objects.filter(
+            idempotency_key=OuterRef("idempotency_key"), status=PushStatus.SUCCESS
+        )
+        return self.unsuccessful().exclude(Exists(written))
+
+    def retryable(self) -> "PushItemQuerySet":
+        """Unresolved items that no retry is pushing right now."""
+        pushing = PushItem.objects.filter(
+            idempotency_key=OuterRef("idempotency_key"), status=PushStatus.PENDING
+        )
+        return self.unresolved().exclude(Exists(pushing))
+
+    def claimable(self, now: datetime) -> "PushItemQuerySet":
+        """Pending items that no run holds: never claimed, or its claim ran out."""
+        return self.filter(status=PushStatus.PENDING).filter(
+            Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+        )
+
+    def bulk_update(
+        self, objs: Iterable["PushItem"], fields: Iterable[str], batch_size: int | None = None
+    ) -> int:
+        """Django's bulk_update, sent as one parametrised UPDATE per row in one executemany.
+
+        Django's own builds a CASE per row and field, about 0.7 ms of CPU a row; a retry
+        records a thousand push results a second through here (`sync_record_push_results`).
+        Filtered querysets, batch sizes and expressions as values take Django's way.
+        """
+        objs, fields = list(objs), [self.model._meta.get_field(name) for name in fields]
+        if (
+            not objs
+            or not fields
+            or batch_size is not None
+            or self.query.has_filters()
+            or any(field.primary_key or not field.concrete for field in fields)
+            or any(
+                hasattr(getattr(o, f.attname), "resolve_expression") for o in objs for f in fields
+            )
+        ):
+            return super().bulk_update(objs, [field.name for field in fields], batch_size)
+        self._for_write = True
+        connection = connections[self.db]
+        quote = connection.ops.quote_name
+        assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+        sql = (
+            f"UPDATE {quote(self.model._meta.db_table)} SET {assignments} "
+            f"WHERE {quote(self.model._meta.pk.column)} = %s"
+        )
+        rows = [
+            [field.get_db_prep_save(getattr(obj, field.attname), connection) for field in fields]
+            + [obj.pk]
+            for obj in objs
+        ]
+        with transaction.atomic(using=self.db, savepoint=False), connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
+            return cursor.rowcount
+
+
 class PushItem(models.Model):
     """One write of one record to the accounting platform (Codat's push operation)."""
 
@@ -55,6 +120,22 @@ class PushItem(models.Model):
     payload = models.JSONField(default=dict, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     platform_record_id = models.CharField(max_length=100, blank=True)
+    retry_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="retries",
+        help_text="The failed item this one pushes again.",
+    )
+    # Every write of a record carries its key, and a retry inherits the key of the item it
+    # retries: the platform then writes the record once, however often it is pushed.
+    idempotency_key = models.UUIDField(default=uuid.uuid4, editable=False, db_index=True)
+    # A run pushing the item holds it until `claimed_until` and renews that while it works.
+    claim_token = models.UUIDField(null=True, blank=True, editable=False)
+    claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = PushItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]
@@ -72,6 +153,9 @@ class PushItem(models.Model):
                 condition=Q(completed_at__isnull=True)
                 | Q(completed_at__gte=models.F("requested_at")),
                 name="pushitem_completes_after_request",
+            ),
+            models.CheckConstraint(
+                condition=~Q(retry_of=models.F("id")), name="pushitem_does_not_retry_itself"
             ),
         ]
 

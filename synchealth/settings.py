@@ -9,7 +9,7 @@ from pathlib import Path
 from zoneinfo import available_timezones
 
 from django.core.exceptions import ImproperlyConfigured
-from environs import Env, EnvValidationError
+from environs import Env, EnvValidationError, validate
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -30,6 +30,24 @@ try:
     CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", REDIS_URL)
     SECRET_KEY = env.str("DJANGO_SECRET_KEY", "")
     LOG_LEVEL = env.log_level("DJANGO_LOG_LEVEL", "INFO")
+    # The accounting platform's write API; in development, the sandbox that `make run` starts.
+    PLATFORM_API_URL = env.str("PLATFORM_API_URL", "http://127.0.0.1:8001/" if DEBUG else "")
+    PLATFORM_API_KEY = env.str("PLATFORM_API_KEY", "")
+    PLATFORM_CONNECT_TIMEOUT = env.float(
+        "PLATFORM_CONNECT_TIMEOUT", 3.05, validate=validate.Range(0.01)
+    )
+    PLATFORM_READ_TIMEOUT = env.float("PLATFORM_READ_TIMEOUT", 30.0, validate=validate.Range(0.01))
+    PLATFORM_PENDING_TIMEOUT = env.float(
+        "PLATFORM_PENDING_TIMEOUT", 60.0, validate=validate.Range(0)
+    )
+    RETRY_CONCURRENCY = env.int("RETRY_CONCURRENCY", 64, validate=validate.Range(1, 512))
+    RETRY_MAX_ATTEMPTS = env.int("RETRY_MAX_ATTEMPTS", 5, validate=validate.Range(1, 50))
+    RETRY_BACKOFF_SECONDS = env.float("RETRY_BACKOFF_SECONDS", 1.0, validate=validate.Range(0))
+    RETRY_BACKOFF_MAX_SECONDS = env.float(
+        "RETRY_BACKOFF_MAX_SECONDS", 30.0, validate=validate.Range(0)
+    )
+    RETRY_LEASE_SECONDS = env.int("RETRY_LEASE_SECONDS", 60, validate=validate.Range(1))
+    RETRY_SWEEP_SECONDS = env.int("RETRY_SWEEP_SECONDS", 60, validate=validate.Range(1))
 except EnvValidationError as error:
     raise ImproperlyConfigured(str(error)) from None
 
@@ -42,6 +60,10 @@ for name, url in (("REDIS_URL", REDIS_URL), ("CELERY_BROKER_URL", CELERY_BROKER_
         raise ImproperlyConfigured(
             f'Environment variable "{name}" invalid: expected a redis:// or amqp:// URL.'
         )
+if PLATFORM_API_URL and not PLATFORM_API_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(
+        'Environment variable "PLATFORM_API_URL" invalid: expected an http:// or https:// URL.'
+    )
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
@@ -63,6 +85,8 @@ INSTALLED_APPS = [
     "syncs",
     "pushitems",
     "accounts",
+    "retries",
+    "sandbox",
 ]
 
 MIDDLEWARE = [
@@ -153,6 +177,17 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+# A click must not hang on a broker that does not answer: the retry is saved and the sweeper
+# enqueues it later.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3}
+CELERY_BEAT_SCHEDULE = {
+    "sweep-retries": {
+        "task": "retries.tasks.sweep_retries",
+        "schedule": RETRY_SWEEP_SECONDS,
+        # A sweep that waited longer than the next one is worthless.
+        "options": {"expires": RETRY_SWEEP_SECONDS},
+    }
+}
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/semantic.html"
 

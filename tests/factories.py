@@ -1,10 +1,13 @@
+import random
 from datetime import timedelta
 
 import factory
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from pushitems.models import PushItem, PushStatus
 from syncs import status as codes
+from syncs.demo import records
 from syncs.models import Company, Product, Sync, SyncConfig
 
 
@@ -111,3 +114,30 @@ class PushItemFactory(factory.django.DjangoModelFactory):
         timed_out = factory.Trait(
             status=PushStatus.TIMED_OUT, status_code=504, platform_record_id=""
         )
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+
+    username = factory.Sequence(lambda n: f"support{n}")
+    is_staff = True
+
+
+class RecordItemFactory(PushItemFactory):
+    """A push item carrying a realistic record: valid, unless `breaks` names the rule it breaks
+    ("zero_tax", "ap_account"), as the demo data builds them."""
+
+    payload = factory.LazyAttribute(
+        lambda o: records.payload(random.Random(o.core_id), o.data_type, o.core_id, o.breaks)
+    )
+
+    class Params:
+        breaks = ""
+        unavailable = factory.Trait(
+            status=PushStatus.FAILED,
+            status_code=503,
+            platform_record_id="",
+            error_message="The accounting platform is temporarily unavailable (503).",
+        )
+        invalid = factory.Trait(failed=True, breaks="zero_tax")

@@ -1,11 +1,14 @@
 import secrets
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.management.base import BaseCommand, CommandParser
+
+from retries.models import RETRY_PERMISSION
 
 
 class Command(BaseCommand):
-    help = "Create (or reset) the demo support login and print it."
+    help = "Create (or reset) the demo support login, allowed to retry failed items, and print it."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--username", default="support")
@@ -17,6 +20,10 @@ class Command(BaseCommand):
         user.is_staff = True
         user.set_password(password)
         user.save()
+        app_label, codename = RETRY_PERMISSION.split(".")
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Log in at {options['url']} as {user.username} with password {password}"
