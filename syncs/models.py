@@ -152,3 +152,26 @@ class Sync(models.Model):
     @property
     def in_progress(self) -> bool:
         return self.status.is_in_progress
+
+
+class SyncHourlyCount(models.Model):
+    """How many syncs started in one UTC hour with one status code, resolved or not.
+
+    Database triggers on the sync table keep it current (migration 0003), so the dashboard
+    can count years of history without reading every sync.
+    """
+
+    hour = models.DateTimeField()
+    status_code = models.PositiveIntegerField()
+    resolved = models.BooleanField()
+    total = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hour", "status_code", "resolved"], name="synchourlycount_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hour:%Y-%m-%d %H}:00 {self.status_code}: {self.total}"

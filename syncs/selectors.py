@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, tzinfo
 from uuid import UUID
 
 from django.db.models import (
+    Aggregate,
     Count,
     DateTimeField,
     DurationField,
@@ -14,13 +15,16 @@ from django.db.models import (
     F,
     Q,
     QuerySet,
+    Sum,
     Value,
 )
 from django.db.models.functions import Coalesce, Trunc
+from django.utils import timezone
 
 from pushitems.models import UNSUCCESSFUL_STATUSES, PushItem
 
 from . import status as codes
+from .models import SyncHourlyCount
 from .pagination import SortKey
 
 NEVER = timedelta(days=365 * 1000)
@@ -122,18 +126,70 @@ class Tally:
     unresolved: int
 
 
-def sync_breakdown(*, queryset: QuerySet, kind: str, zone: tzinfo) -> list[Tally]:
-    """Syncs of `queryset` counted per `kind` bucket (hour, day, month) and status code.
-
-    The cards, the status filter's counts and the chart all come from this one query.
-    """
+def _tallies(
+    queryset: QuerySet, field: str, total: Aggregate, unresolved: Aggregate, kind: str, zone
+) -> list[Tally]:
     rows = (
         queryset.order_by()
-        .annotate(bucket=Trunc("started_at", kind, tzinfo=zone))
+        .annotate(bucket=Trunc(field, kind, tzinfo=zone))
         .values("bucket", "status_code")
-        .annotate(total=Count("id"), unresolved=Count("id", filter=Q(resolved_by__isnull=True)))
+        .annotate(counted=total, counted_unresolved=unresolved)
     )
-    return [Tally(r["bucket"], r["status_code"], r["total"], r["unresolved"]) for r in rows]
+    return [
+        Tally(r["bucket"], r["status_code"], r["counted"], r["counted_unresolved"]) for r in rows
+    ]
+
+
+def _from_syncs(queryset: QuerySet, kind: str, zone: tzinfo) -> list[Tally]:
+    unresolved = Count("id", filter=Q(resolved_by__isnull=True))
+    return _tallies(queryset, "started_at", Count("id"), unresolved, kind, zone)
+
+
+def _whole_hours(zone: tzinfo, *moments: datetime | None) -> bool:
+    return all(
+        moment is None or moment.astimezone(zone).utcoffset() % timedelta(hours=1) == timedelta()
+        for moment in moments
+    )
+
+
+def _hour_floor(moment: datetime) -> datetime:
+    return moment.replace(minute=0, second=0, microsecond=0)
+
+
+def sync_breakdown(*, filterset, kind: str) -> list[Tally]:
+    """Syncs the filters match, but for the status filter, counted per `kind` bucket (hour,
+    day, month) and status code: the cards, the status counts and the chart all come from it.
+
+    Whole hours are read from the hourly counts and only the part-hours at the window's edges
+    from the syncs; a search, or a zone whose offset is not whole hours, reads the syncs.
+    """
+    window = filterset.window
+    zone, queryset, now = window.zone, filterset.qs, timezone.now()
+    if filterset.form.cleaned_data.get("q") or not _whole_hours(zone, now, window.start):
+        return _from_syncs(queryset, kind, zone)
+    last = _hour_floor(min(window.end or now, now))
+    hours = SyncHourlyCount.objects.filter(hour__lt=last)
+    edges = Q(started_at__gte=last)
+    if window.start:
+        first = _hour_floor(window.start)
+        if first < window.start:
+            first += timedelta(hours=1)
+        hours = hours.filter(hour__gte=first)
+        edges |= Q(started_at__lt=first)
+    if filterset.form.cleaned_data.get("unresolved"):
+        hours = hours.filter(resolved=False, status_code__gte=4000, status_code__lte=5999)
+    unresolved = Sum("total", filter=Q(resolved=False))
+    counted = _tallies(hours, "hour", Sum("total"), unresolved, kind, zone)
+    return _merge(counted + _from_syncs(queryset.filter(edges), kind, zone))
+
+
+def _merge(tallies: list[Tally]) -> list[Tally]:
+    merged: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
+    for tally in tallies:
+        sums = merged[(tally.bucket, tally.code)]
+        sums[0] += tally.total
+        sums[1] += tally.unresolved or 0
+    return [Tally(bucket, code, t, u) for (bucket, code), (t, u) in merged.items()]
 
 
 def sync_code_counts(*, tallies: list[Tally]) -> list[CodeCount]:

@@ -64,9 +64,7 @@ def home(request: HttpRequest) -> HttpResponse:
     filterset = history.filterset
     window = filterset.window
     selected = filterset.form.cleaned_data.get("status") or []
-    tallies = sync_breakdown(
-        queryset=history.counts_filterset.qs, kind=chart_kind(window), zone=window.zone
-    )
+    tallies = sync_breakdown(filterset=history.counts_filterset, kind=chart_kind(window))
     counts = sync_code_counts(tallies=tallies)
     page = history.page(request.GET.get("cursor"))
     item_counts = (

@@ -231,8 +231,9 @@ def test_it_uses_the_same_queries_however_many_rows(
     Preference.objects.create(user=staff_user, history_columns=["company", "items", "status"])
     for sync in SyncFactory.create_batch(rows, company=company):
         PushItemFactory(sync=sync)
-    # session, user, preference, counts per bucket and code, page of syncs, their item counts
-    with django_assert_num_queries(6):
+    # session, user, preference, hourly counts, the window's part-hours, page of syncs,
+    # their item counts
+    with django_assert_num_queries(7):
         staff_client.get(reverse("home"))
 
 

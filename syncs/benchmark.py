@@ -1,0 +1,208 @@
+"""Page timings at scale, next to the Django admin and to raw SQL, measured in one process.
+
+Every figure is warm (one untimed request first) and taken through Django's test client,
+so it includes middleware, the ORM and template rendering, but not a network.
+"""
+
+import statistics
+import time
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import connection, reset_queries
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from .charts import chart_kind, sync_activity
+from .filters import SyncFilter
+from .history import history_from
+from .models import Sync
+from .pagination import make_cursor
+from .selectors import sort_keys, sync_breakdown, sync_code_counts, sync_history
+
+PAGE = 50
+DEEP_PAGE = 10_000
+
+
+@dataclass
+class Figure:
+    name: str
+    p50_ms: float
+    p95_ms: float
+    queries: int | None
+    runs: int
+    note: str = ""
+
+
+def _timed(name: str, action: Callable[[], object], runs: int, note: str = "") -> Figure:
+    action()
+    # Each request empties the query log, so it must start empty for the count to hold.
+    reset_queries()
+    with CaptureQueriesContext(connection) as captured:
+        action()
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        samples.append((time.perf_counter() - start) * 1000)
+    samples.sort()
+    p95 = samples[max(0, round(0.95 * len(samples)) - 1)]
+    return Figure(name, statistics.median(samples), p95, len(captured), runs, note)
+
+
+class PageBenchmark:
+    def __init__(self, runs: int, export_rows: int) -> None:
+        self.runs, self.export_rows = runs, export_rows
+        user_model = get_user_model()
+        user, _ = user_model.objects.get_or_create(
+            username="benchmark", defaults={"is_staff": True, "is_superuser": True}
+        )
+        self.user = user
+        self.client = Client()
+        self.client.force_login(user)
+
+    def _get(self, path: str, params: dict | None = None) -> Callable[[], object]:
+        def get() -> object:
+            response = self.client.get(path, params or {})
+            assert response.status_code == 200, (path, response.status_code)
+            if response.streaming:
+                for _ in response.streaming_content:
+                    pass
+            return response
+
+        return get
+
+    def deep_cursor(self, params: dict) -> str | None:
+        """The cursor of page DEEP_PAGE (or the last full page there is) of the history."""
+        history = history_from(_query(params), self.user)
+        keys = sort_keys(history.sort)
+        total = history.queryset.count()
+        offset = min(DEEP_PAGE * PAGE, max(0, total - PAGE)) - 1
+        if offset < 0:
+            return None
+        row = history.queryset.order_by(*(key.order_by for key in keys))[offset]
+        return make_cursor(row, keys, "next")
+
+    def run(self) -> list[Figure]:
+        home = reverse("home")
+        company = Sync.objects.order_by("-started_at").values_list("company_id", flat=True)[0]
+        big = _biggest_sync()
+        any_time = {"range": "all"}
+        deep = self.deep_cursor(any_time)
+        figures = [
+            _timed("History, page 1 (last 7 days)", self._get(home), self.runs),
+            _timed("History, page 1 (any time)", self._get(home, any_time), self.runs),
+            _timed(
+                f"History, page {DEEP_PAGE:,} (any time)",
+                self._get(home, {**any_time, "cursor": deep}),
+                self.runs,
+            ),
+            _timed(
+                "History, one company (any time)",
+                self._get(home, {"q": str(company), **any_time}),
+                self.runs,
+            ),
+            _timed(
+                "History, status 5130, last 30 days",
+                self._get(home, {"status": "5130", "range": "30d"}),
+                self.runs,
+            ),
+            _timed("Dashboard cards and chart (last 7 days)", _dashboard, self.runs),
+            _timed("Sync Summary", self._get(reverse("sync-summary", args=[big])), self.runs),
+            _timed(
+                "Push Items tab, biggest sync",
+                self._get(reverse("sync-push-items", args=[big])),
+                self.runs,
+                note=f"{Sync.objects.get(pk=big).push_items.count():,} items",
+            ),
+        ]
+        figures += self.compared_with_admin_and_sql(any_time, deep)
+        figures.append(self.export())
+        return figures
+
+    def compared_with_admin_and_sql(self, params: dict, deep: str | None) -> list[Figure]:
+        admin = reverse("admin:syncs_sync_changelist")
+        pages = -(-Sync.objects.count() // PAGE)
+        deep_admin = {"p": str(min(DEEP_PAGE, max(1, pages)))}
+        history = history_from(_query(params), self.user)
+        page_sql = _page_sql(history)
+        return [
+            _timed("Django admin changelist, page 1", self._get(admin), self.runs),
+            _timed(
+                f"Django admin changelist, page {DEEP_PAGE:,}",
+                self._get(admin, deep_admin),
+                max(5, self.runs // 10),
+            ),
+            _timed("Raw SQL of the history page 1 query", lambda: _run_sql(*page_sql), self.runs),
+        ]
+
+    def export(self) -> Figure:
+        params = {"range": "all"}
+        limit = Sync.objects.order_by("-started_at", "-id").values_list("started_at", flat=True)
+        rows = min(self.export_rows, Sync.objects.count())
+        if rows:
+            params = {
+                "range": "custom",
+                "start": limit[rows - 1].strftime("%Y-%m-%dT%H:%M:%S"),
+                "tz": "UTC",
+            }
+        get = self._get(reverse("history-export"), params)
+        tracemalloc.start()
+        start = time.perf_counter()
+        get()
+        elapsed = (time.perf_counter() - start) * 1000
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        return Figure(
+            f"CSV export of {rows:,} rows",
+            elapsed,
+            elapsed,
+            None,
+            1,
+            f"peak {peak / 2**20:.1f} MiB",
+        )
+
+
+def _query(params: dict):
+    from django.http import QueryDict
+
+    query = QueryDict(mutable=True)
+    query.update(params)
+    return query
+
+
+def _biggest_sync():
+    from django.db.models import Count
+
+    row = Sync.objects.annotate(n=Count("push_items")).order_by("-n").values_list("id", flat=True)
+    return row[0]
+
+
+def _dashboard() -> None:
+    filterset = SyncFilter({}, queryset=Sync.objects.all())
+    filterset.is_valid()
+    window = filterset.window
+    tallies = sync_breakdown(filterset=filterset, kind=chart_kind(window))
+    sync_code_counts(tallies=tallies)
+    sync_activity(tallies=tallies, window=window, selected=[])
+
+
+def _page_sql(history) -> tuple[str, tuple]:
+    keys = sort_keys(history.sort)
+    queryset = sync_history(queryset=history.filterset.qs, sort=history.sort)
+    queryset = queryset.order_by(*(key.order_by for key in keys))[:PAGE]
+    return queryset.query.sql_with_params()
+
+
+def _run_sql(sql: str, params: tuple) -> None:
+    connection.ensure_connection()
+    with connection.connection.cursor() as cursor:  # psycopg itself, without the ORM
+        cursor.execute(sql, params)
+        cursor.fetchall()
+
+
+def ratio(ours: Figure, other: Figure) -> float:
+    return ours.p50_ms / other.p50_ms if other.p50_ms else float("nan")

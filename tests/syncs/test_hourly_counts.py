@@ -1,0 +1,123 @@
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.http import QueryDict
+from django.utils import timezone
+
+from syncs.charts import chart_kind
+from syncs.filters import SyncFilter
+from syncs.models import Sync, SyncHourlyCount
+from syncs.rollup import sync_counts_rebuild
+from syncs.selectors import _from_syncs, sync_breakdown
+
+from ..factories import CompanyFactory, SyncFactory
+
+pytestmark = pytest.mark.django_db
+
+HOUR = datetime(2026, 11, 20, 14, 0, tzinfo=UTC)
+
+
+def _counts() -> dict[tuple, int]:
+    return {
+        (c.hour, c.status_code, c.resolved): c.total
+        for c in SyncHourlyCount.objects.all()
+        if c.total
+    }
+
+
+def test_it_counts_a_new_sync_in_its_hour():
+    SyncFactory(started_at=HOUR + timedelta(minutes=42))
+    assert _counts() == {(HOUR, 2000, False): 1}
+
+
+def test_it_moves_a_sync_whose_status_changes():
+    sync = SyncFactory(started_at=HOUR, running=True)
+    sync.status_code, sync.finished_at = 2000, HOUR + timedelta(minutes=1)
+    sync.save()
+    assert _counts() == {(HOUR, 2000, False): 1}
+
+
+def test_it_moves_a_failed_sync_once_it_is_resolved():
+    failed = SyncFactory(started_at=HOUR, failed=True)
+    failed.resolved_by = SyncFactory(started_at=HOUR + timedelta(hours=1))
+    failed.save()
+    assert _counts() == {(HOUR, 5130, True): 1, (HOUR + timedelta(hours=1), 2000, False): 1}
+
+
+def test_it_moves_a_sync_whose_start_changes():
+    sync = SyncFactory(started_at=HOUR)
+    sync.started_at = HOUR - timedelta(hours=3)
+    sync.finished_at = sync.started_at + timedelta(seconds=8)
+    sync.save()
+    assert _counts() == {(HOUR - timedelta(hours=3), 2000, False): 1}
+
+
+def test_it_forgets_a_deleted_sync():
+    SyncFactory(started_at=HOUR).delete()
+    assert _counts() == {}
+
+
+def test_it_leaves_the_counts_alone_when_other_fields_change():
+    sync = SyncFactory(started_at=HOUR)
+    sync.notes = "Please reconcile manually"
+    sync.save()
+    assert SyncHourlyCount.objects.get().total == 1
+
+
+def test_it_rebuilds_the_same_counts_from_the_syncs():
+    for minutes in (0, 59, 61, 300):
+        SyncFactory(started_at=HOUR + timedelta(minutes=minutes), status_code=4000)
+    before = _counts()
+    SyncHourlyCount.objects.all().delete()
+    sync_counts_rebuild()
+    assert _counts() == before
+
+
+@pytest.fixture
+def history():
+    rng = random.Random(4)
+    now = timezone.now()
+    companies = [CompanyFactory() for _ in range(3)]
+    for _ in range(120):
+        started = now - timedelta(minutes=rng.randint(0, 60 * 24 * 10))
+        code = rng.choice([2000, 2040, 4000, 4200, 5130, 1000])
+        SyncFactory(
+            company=rng.choice(companies),
+            started_at=started,
+            status_code=code,
+            finished_at=None if code == 1000 else started + timedelta(seconds=5),
+        )
+    retry = Sync.objects.filter(status_code=2000).first()
+    resolved = Sync.objects.filter(status_code=5130).values_list("pk", flat=True)[:4]
+    Sync.objects.filter(pk__in=list(resolved)).update(resolved_by=retry)
+
+
+def _both(params: str) -> tuple[list, list]:
+    filterset = SyncFilter(QueryDict(params), queryset=Sync.objects.all())
+    assert filterset.is_valid()
+    kind = chart_kind(filterset.window)
+
+    def key(tallies):
+        return sorted((t.bucket, t.code, t.total, t.unresolved) for t in tallies if t.total)
+
+    expected = _from_syncs(filterset.qs, kind, filterset.window.zone)
+    return key(sync_breakdown(filterset=filterset, kind=kind)), key(expected)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        "",
+        "range=24h",
+        "range=30d",
+        "range=all",
+        "range=today&tz=Europe/London",
+        "range=7d&tz=America/New_York",
+        "range=7d&unresolved=true",
+        "start=2020-01-01T10:17&tz=Asia/Kolkata&range=custom",
+    ],
+)
+def test_it_counts_the_same_from_hourly_counts_as_from_the_syncs(history, params):
+    counted, expected = _both(params)
+    assert counted == expected and expected

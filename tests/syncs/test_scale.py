@@ -1,0 +1,83 @@
+"""The scale loader and the page benchmark at a small size, so neither rots unnoticed."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.models import Q, Sum
+
+from pushitems.models import PushItem, PushStatus
+from syncs.demo.scale import BIG_SYNC_ID
+from syncs.models import Sync, SyncHourlyCount
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("loading with COPY needs PostgreSQL; the PostgreSQL test run covers it")
+
+
+def _indexes() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes "
+            "WHERE tablename IN ('syncs_sync', 'pushitems_pushitem')"
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _load(syncs: int) -> str:
+    out = StringIO()
+    call_command(
+        "load_scale_data", f"--syncs={syncs}", "--items-per-sync=3", "--companies=40",
+        stdout=out, stderr=StringIO(),
+    )  # fmt: skip
+    return out.getvalue()
+
+
+def test_it_loads_the_requested_syncs_with_items(postgresql):
+    assert "Loaded 5,000 syncs" in _load(5000)
+    assert Sync.objects.count() == 5000 and PushItem.objects.count() > 10_000
+
+
+def test_it_gives_one_sync_ten_thousand_items(postgresql):
+    _load(1000)
+    assert PushItem.objects.filter(sync_id=BIG_SYNC_ID).count() == 10_000
+
+
+def test_it_keeps_failed_items_on_failed_syncs_only(postgresql):
+    _load(5000)
+    failed = Sync.objects.filter(push_items__status=PushStatus.FAILED).distinct()
+    assert failed.exists()
+    assert not failed.exclude(Q(status_code__gte=4000) & Q(status_code__lte=5999)).exists()
+
+
+def test_it_rebuilds_every_index_it_dropped(postgresql):
+    before = _indexes()
+    _load(1000)
+    assert _indexes() == before
+
+
+def test_it_refuses_a_database_other_than_postgresql():
+    if connection.vendor == "postgresql":
+        pytest.skip("this checks the refusal on SQLite")
+    with pytest.raises(CommandError, match="needs PostgreSQL"):
+        call_command("load_scale_data", "--syncs=10")
+
+
+def test_it_prints_every_figure_of_the_benchmark(postgresql):
+    _load(2000)
+    out = StringIO()
+    call_command("benchmark", "--runs=2", "--export-rows=300", stdout=out)
+    text = out.getvalue()
+    for name in ("History, page 1", "Push Items tab", "Django admin changelist", "Raw SQL", "CSV"):
+        assert name in text
+    assert "History page 1 / admin page 1:" in text
+
+
+def test_it_counts_the_loaded_syncs_by_hour(postgresql):
+    _load(1000)
+    assert SyncHourlyCount.objects.aggregate(n=Sum("total"))["n"] == 1000
