@@ -2,15 +2,11 @@ from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
 
-from syncs.models import Product, Sync
+from syncs.models import Sync
 
 from .models import PushItem, PushStatus
 
 PAGE_SIZE = 50
-
-RETRY_EXPENSES_ONLY = "Retrying failed items is available for Sync for Expenses only."
-RETRY_NOTHING_FAILED = "There are no failed items to retry."
-RETRY_NOT_YET = "Retrying failed items is not available yet."
 
 
 @dataclass(frozen=True)
@@ -60,16 +56,3 @@ def push_item_page(
         next_after=page[-1].id if len(rows) > size else None,
         previous_before=page[0].id if after is not None and page else None,
     )
-
-
-def push_item_retry_blocker(*, sync: Sync) -> str:
-    """Why "Retry failed items" cannot run for `sync`.
-
-    Only Failed items count: a timed-out write may have landed, so retrying it could write
-    the record twice.
-    """
-    if sync.product != Product.EXPENSES:
-        return RETRY_EXPENSES_ONLY
-    if not sync.push_items.filter(status=PushStatus.FAILED).exists():
-        return RETRY_NOTHING_FAILED
-    return RETRY_NOT_YET

@@ -16,6 +16,7 @@ ERROR_SHOWN = 80
 class PushItemTable(tables.Table):
     """Push items in id order; the order is fixed because the list pages by id."""
 
+    select = tables.Column("Select", empty_values=())
     core_id = tables.Column("Core Id")
     parent_core_id = tables.Column("Parent Core Id")
     data_type = tables.Column("Data Type")
@@ -28,6 +29,7 @@ class PushItemTable(tables.Table):
     class Meta:
         model = PushItem
         fields = (
+            "select",
             "core_id",
             "parent_core_id",
             "data_type",
@@ -42,9 +44,21 @@ class PushItemTable(tables.Table):
         attrs = {"class": "table items", "th": {"scope": "col"}}
         empty_text = ""
 
-    def __init__(self, *args, back: str = "", **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, back: str = "", selectable: bool = False, **kwargs) -> None:
+        super().__init__(*args, exclude=() if selectable else ("select",), **kwargs)
         self.back = back
+
+    def render_select(self, record: PushItem) -> str:
+        # The box belongs to the "Retry selected" form above the table: forms cannot nest.
+        if not record.is_failed:
+            return ""
+        return format_html(
+            '<input type="checkbox" name="items" value="{}" form="retry-selected" '
+            'aria-label="Select {} {}">',
+            record.pk,
+            record.data_type,
+            record.core_id,
+        )
 
     def render_core_id(self, record: PushItem, value: str) -> str:
         return format_html(

@@ -5,6 +5,9 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from retries.models import RETRY_PERMISSION
+from retries.selectors import retry_availability, retry_latest, retry_progress
+from retries.views import NO_PERMISSION, failing_url
 from synchealth.access import staff_required
 from syncs.models import Sync
 from syncs.templatetags.sync_details import with_back
@@ -12,7 +15,7 @@ from syncs.views.detail import back_query, history_url, safe_query, tab_context
 
 from .filters import PushItemFilter
 from .models import PushItem
-from .selectors import KeysetPage, push_item_list, push_item_page, push_item_retry_blocker
+from .selectors import KeysetPage, push_item_list, push_item_page
 from .tables import PushItemTable
 
 CURSORS = ("after", "before")
@@ -50,10 +53,14 @@ def push_items(request: HttpRequest, sync_id: UUID) -> HttpResponse:
     else:
         # A filter that cannot be applied lists nothing, rather than everything it would hide.
         page = KeysetPage(items=[], next_after=None, previous_before=None)
+    availability = retry_availability(sync=sync)
+    # Only asked when the button could be enabled: otherwise the sync's reason is what counts.
+    may_retry = availability.allowed and request.user.has_perm(RETRY_PERMISSION)
+    retry = retry_latest(sync=sync)
     context = tab_context(request, sync, "push-items")
     context.update(
         form=filterset.form,
-        table=PushItemTable(page.items, back=request.GET.urlencode()),
+        table=PushItemTable(page.items, back=request.GET.urlencode(), selectable=may_retry),
         page=page,
         on_later_page=after is not None or before is not None,
         filtered=any(request.GET.get(name) for name in filterset.filters),
@@ -63,7 +70,12 @@ def push_items(request: HttpRequest, sync_id: UUID) -> HttpResponse:
         previous_url=(
             _page_url(request, before=page.previous_before) if page.previous_before else None
         ),
-        retry_reason=push_item_retry_blocker(sync=sync),
+        availability=availability,
+        may_retry=may_retry,
+        no_permission=NO_PERMISSION,
+        retry=retry,
+        progress=retry_progress(retry=retry) if retry else None,
+        failing_url=failing_url(retry.sync_id, context["back"]) if retry else None,
     )
     return render(request, "pushitems/push_items.html", context)
 

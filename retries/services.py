@@ -89,6 +89,8 @@ def retry_request_many(*, syncs: QuerySet[Sync], requested_by: AbstractBaseUser)
     the queue is found down, the rest are left queued for the sweeper rather than each waiting
     on it in turn.
     """
+    # Counted before any retry sync exists: those match the same filters as their originals.
+    asked = syncs.count()
     failing = syncs_with_failures(syncs=syncs)
     commerce = failing.exclude(product=Product.EXPENSES).count()
     busy = (
@@ -115,7 +117,7 @@ def retry_request_many(*, syncs: QuerySet[Sync], requested_by: AbstractBaseUser)
         items=sum(retry.item_count for retry in retries),
         skipped_commerce=commerce,
         skipped_busy=busy,
-        skipped_nothing_failed=syncs.count() - len(retries) - commerce - busy,
+        skipped_nothing_failed=asked - len(retries) - commerce - busy,
     )
 
 

@@ -7,6 +7,7 @@ from . import views
 urlpatterns = [
     path("", include("syncs.urls")),
     path("", include("pushitems.urls")),
+    path("", include("retries.urls")),
     path("", include("accounts.urls")),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

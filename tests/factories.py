@@ -141,3 +141,45 @@ class RecordItemFactory(PushItemFactory):
             error_message="The accounting platform is temporarily unavailable (503).",
         )
         invalid = factory.Trait(failed=True, breaks="zero_tax")
+
+
+class RetrierFactory(UserFactory):
+    """Staff allowed to retry failed items."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def can_retry(self, create, extracted, **kwargs):
+        from django.contrib.auth.models import Permission
+
+        if create:
+            self.user_permissions.add(
+                Permission.objects.get(codename="can_retry", content_type__app_label="retries")
+            )
+
+
+class RetryFactory(factory.django.DjangoModelFactory):
+    """A retry request and its retry sync, as `retry_request` records them; no items."""
+
+    class Meta:
+        model = "retries.Retry"
+
+    original = factory.SubFactory(SyncFactory, failed=True)
+    sync = factory.SubFactory(
+        SyncFactory,
+        running=True,
+        company=factory.SelfAttribute("..original.company"),
+        retry_of=factory.SelfAttribute("..original"),
+    )
+    requested_by = factory.SubFactory(UserFactory)
+    requested_at = factory.LazyAttribute(lambda o: o.sync.started_at)
+    item_count = 1
+    enqueued_at = factory.LazyAttribute(lambda o: o.requested_at)
+
+    class Params:
+        finished = factory.Trait(
+            state="finished",
+            outcome="failed",
+            finished_at=factory.LazyAttribute(lambda o: o.requested_at + timedelta(seconds=3)),
+        )

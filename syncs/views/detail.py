@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from pushitems.models import PushStatus
 from pushitems.selectors import push_item_counts
+from retries.selectors import retry_audit
 from synchealth.access import staff_required
 
 from ..config import config_json
@@ -73,11 +74,15 @@ def summary(request: HttpRequest, sync_id: UUID) -> HttpResponse:
     context = tab_context(request, sync, "summary")
     counts = push_item_counts(sync=sync)
     items_url = reverse("sync-push-items", args=[sync.pk])
+    audit = retry_audit(sync=sync)
+    audited = {retry.sync_id for retry in audit.requested}
     context.update(
         error_entry=entry_for(sync.error_message),
         needs_reconciling=RECONCILE_NOTE in sync.notes.lower(),
         company_url=url_with(reverse("home"), q=sync.company_id),
-        retries=list(sync.retries.all()),
+        audit=audit,
+        # Retry syncs with no recorded request (imported history) still need a link.
+        retries=[retry for retry in sync.retries.all() if retry.pk not in audited],
         items_url=with_back(items_url, context["back"]),
         item_total=sum(counts.values()),
         item_counts=[

@@ -5,12 +5,14 @@ from django.urls import reverse
 
 from pushitems.models import PushStatus
 from pushitems.selectors import PAGE_SIZE
+from retries.services import retry_request
 
-from ..factories import PushItemFactory, SyncFactory
+from ..factories import PushItemFactory, RetrierFactory, RetryFactory, SyncFactory
 
 pytestmark = pytest.mark.django_db
 
-RETRY_BUTTON = '<button type="submit" class="primary" disabled'
+DISABLED_RETRY = '<button type="button" class="primary" disabled'
+RETRY_BUTTON = '<button type="submit" class="primary">Retry failed items</button>'
 
 
 def _get(client, sync, query: str = ""):
@@ -20,6 +22,23 @@ def _get(client, sync, query: str = ""):
 
 def _page(client, sync, query: str = "") -> str:
     return _get(client, sync, query).content.decode()
+
+
+@pytest.fixture
+def retrier_client(client):
+    client.force_login(RetrierFactory())
+    return client
+
+
+@pytest.fixture
+def failed_sync():
+    sync = SyncFactory(failed=True)
+    PushItemFactory(sync=sync)
+    return sync
+
+
+def _checkboxes(page: str) -> list[str]:
+    return re.findall(r'<input type="checkbox" name="items" value="(\d+)"', page)
 
 
 def _core_ids(page: str) -> list[str]:
@@ -204,35 +223,145 @@ class TestPages:
         assert "There are no push items on this page." in page
 
 
-def test_it_disables_retry_for_commerce_syncs(staff_client):
+def test_it_disables_retry_for_commerce_syncs_and_says_why(retrier_client):
     sync = SyncFactory(commerce=True, failed=True)
     PushItemFactory(sync=sync, failed=True)
-    page = _page(staff_client, sync)
-    assert RETRY_BUTTON in page
+    page = _page(retrier_client, sync)
+    assert DISABLED_RETRY in page
     assert "Retrying failed items is available for Sync for Expenses only." in page
 
 
-def test_it_disables_retry_when_no_item_failed(staff_client, sync):
-    PushItemFactory(sync=sync, timed_out=True)
-    page = _page(staff_client, sync)
-    assert RETRY_BUTTON in page and "There are no failed items to retry." in page
+def test_it_disables_retry_when_no_item_failed(retrier_client, sync):
+    PushItemFactory(sync=sync)
+    page = _page(retrier_client, sync)
+    assert DISABLED_RETRY in page and "This sync has no failed items to retry." in page
 
 
-def test_it_disables_retry_until_retrying_is_available(staff_client):
-    sync = SyncFactory(failed=True)
-    PushItemFactory(sync=sync, failed=True)
-    page = _page(staff_client, sync)
-    assert RETRY_BUTTON in page and "Retrying failed items is not available yet." in page
+def test_it_disables_retry_for_staff_not_allowed_to_retry(staff_client, failed_sync):
+    PushItemFactory(sync=failed_sync, failed=True)
+    page = _page(staff_client, failed_sync)
+    assert DISABLED_RETRY in page
+    assert "Your account is not allowed to retry failed items." in page
+
+
+def test_it_disables_retry_while_a_retry_runs_and_links_to_it(retrier_client, failed_sync):
+    PushItemFactory(sync=failed_sync, failed=True)
+    running = RetryFactory(original=failed_sync)
+    page = _page(retrier_client, failed_sync)
+    assert DISABLED_RETRY in page and "A retry of this sync is already running." in page
+    assert f'href="{reverse("sync-push-items", args=[running.sync_id])}">See the running' in page
+
+
+def test_it_enables_retry_as_a_form_posting_to_the_retry_url(retrier_client, failed_sync):
+    PushItemFactory(sync=failed_sync, failed=True)
+    page = _page(retrier_client, failed_sync)
+    form = page[page.index('id="retry-all"') - 60 : page.index(RETRY_BUTTON)]
+    assert f'action="{reverse("sync-retry", args=[failed_sync.id])}"' in form
+    assert 'name="csrfmiddlewaretoken"' in form
+
+
+def test_it_keeps_the_history_filters_in_the_retry_url(retrier_client, failed_sync):
+    PushItemFactory(sync=failed_sync, failed=True)
+    page = _page(retrier_client, failed_sync, "back=q%3Dbakery")
+    assert f'action="{reverse("sync-retry", args=[failed_sync.id])}?back=q%3Dbakery"' in page
+
+
+def test_it_offers_a_checkbox_for_each_failed_or_timed_out_item_only(retrier_client, failed_sync):
+    failed = PushItemFactory(sync=failed_sync, failed=True)
+    timed_out = PushItemFactory(sync=failed_sync, timed_out=True)
+    assert _checkboxes(_page(retrier_client, failed_sync)) == [str(failed.pk), str(timed_out.pk)]
+
+
+def test_it_labels_each_checkbox_with_the_item_it_selects(retrier_client, failed_sync):
+    PushItemFactory(sync=failed_sync, failed=True, core_id="cb8869e7")
+    assert 'aria-label="Select directCosts cb8869e7"' in _page(retrier_client, failed_sync)
+
+
+def test_it_ties_the_checkboxes_to_the_retry_selected_form(retrier_client, failed_sync):
+    PushItemFactory(sync=failed_sync, failed=True)
+    page = _page(retrier_client, failed_sync)
+    assert 'form="retry-selected"' in page
+    assert '<form method="post" action="' in page and 'id="retry-selected"' in page
+    assert '<input type="hidden" name="selection" value="1">' in page
+
+
+def test_it_offers_no_checkboxes_to_staff_not_allowed_to_retry(staff_client, failed_sync):
+    PushItemFactory(sync=failed_sync, failed=True)
+    assert _checkboxes(_page(staff_client, failed_sync)) == []
+
+
+def test_it_shows_no_progress_for_a_sync_never_retried(retrier_client, failed_sync):
+    assert "data-retry-progress" not in _page(retrier_client, failed_sync)
+
+
+def test_it_shows_the_progress_of_a_running_retry_on_the_original(retrier_client, failed_sync):
+    PushItemFactory(sync=failed_sync, failed=True)
+    PushItemFactory(sync=failed_sync, failed=True)
+    retry = retry_request(sync=failed_sync, requested_by=RetrierFactory())
+    page = _page(retrier_client, failed_sync)
+    assert f'data-retry-progress="{reverse("retry-progress", args=[retry.pk])}"' in page
+    assert '<progress id="retry-progress-bar" max="2" value="0"' in page
+
+
+def test_it_shows_the_progress_on_the_retry_sync(retrier_client):
+    retry = RetryFactory(item_count=3)
+    PushItemFactory(sync=retry.sync)
+    PushItemFactory.create_batch(2, sync=retry.sync, pending=True)
+    page = _page(retrier_client, retry.sync)
+    assert "Progress of this retry" in page
+    assert '<progress id="retry-progress-bar" max="3" value="1"' in page
+
+
+def test_it_shows_the_result_of_a_finished_retry_with_a_link_to_what_still_fails(
+    retrier_client,
+):
+    retry = RetryFactory(finished=True, item_count=3)
+    PushItemFactory.create_batch(2, sync=retry.sync)
+    PushItemFactory(sync=retry.sync, failed=True)
+    page = _page(retrier_client, retry.original)
+    result = page[page.index('class="retry-result"') :]
+    assert "2</span> succeeded, <span" in result and "1</span> still failing" in result
+    url = reverse("sync-push-items", args=[retry.sync_id])
+    assert f'href="{url}?status=Failed&amp;status=TimedOut">See the items still failing' in result
+
+
+def test_it_hides_the_result_until_the_retry_has_finished(retrier_client):
+    retry = RetryFactory()
+    PushItemFactory(sync=retry.sync, pending=True)
+    assert 'class="retry-result" data-show="finished" role="status" hidden' in _page(
+        retrier_client, retry.sync
+    )
+
+
+def test_it_says_a_retry_waits_for_the_task_queue(retrier_client):
+    retry = RetryFactory(enqueued_at=None)
+    PushItemFactory(sync=retry.sync, pending=True)
+    page = _page(retrier_client, retry.sync)
+    assert '<p class="retry-waiting" data-show="waiting">' in page
 
 
 @pytest.mark.parametrize("rows", [10, 50])
 def test_it_uses_the_same_queries_however_many_rows(
-    staff_client, django_assert_num_queries, sync, rows
+    retrier_client, django_assert_num_queries, failed_sync, rows
 ):
-    PushItemFactory.create_batch(rows, sync=sync, status=PushStatus.FAILED)
-    # session, user, sync with company, whether any item failed, one page of items
-    with django_assert_num_queries(5):
-        _get(staff_client, sync, "status=Failed&q=")
+    PushItemFactory.create_batch(rows, sync=failed_sync, status=PushStatus.FAILED)
+    # session, user, sync with company, failed items to retry, the active retry, the
+    # user's and their groups' permissions, the latest retry requested for this sync and the
+    # one that created it, one page of items
+    with django_assert_num_queries(10):
+        _get(retrier_client, failed_sync, "status=Failed&q=")
+
+
+@pytest.mark.parametrize("rows", [10, 50])
+def test_it_uses_the_same_queries_while_a_retry_runs(
+    retrier_client, django_assert_num_queries, failed_sync, rows
+):
+    PushItemFactory.create_batch(rows, sync=failed_sync, status=PushStatus.FAILED)
+    retry_request(sync=failed_sync, requested_by=RetrierFactory())
+    # session, user, sync with company, failed items to retry, the active retry, the latest
+    # retry, its state, its retry sync, its items by outcome, one page of items
+    with django_assert_num_queries(10):
+        _get(retrier_client, failed_sync)
 
 
 @pytest.mark.parametrize("rows", [10, 50])
@@ -240,21 +369,25 @@ def test_it_uses_the_same_queries_on_a_later_page(
     staff_client, django_assert_num_queries, sync, rows
 ):
     items = PushItemFactory.create_batch(rows, sync=sync)
-    with django_assert_num_queries(5):
+    # session, user, sync with company, failed items to retry, the active retry, the latest
+    # retry requested for this sync and the one that created it, one page of items
+    with django_assert_num_queries(8):
         _get(staff_client, sync, f"after={items[0].pk}")
 
 
 def test_it_never_counts_all_the_items(staff_client, django_assert_max_num_queries, sync):
     PushItemFactory.create_batch(3, sync=sync)
-    with django_assert_max_num_queries(5) as captured:
+    with django_assert_max_num_queries(8) as captured:
         _get(staff_client, sync)
-    assert not any("COUNT(" in query["sql"].upper() for query in captured.captured_queries)
+    counted = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]
+    # The only count is of the failed items the button would retry, never of the whole list.
+    assert len(counted) == 1 and "pushitems_pushitem" in counted[0]
 
 
 def test_it_reads_one_row_more_than_a_page_to_know_if_there_is_another(
     staff_client, django_assert_max_num_queries, sync
 ):
     PushItemFactory(sync=sync)
-    with django_assert_max_num_queries(5) as captured:
+    with django_assert_max_num_queries(8) as captured:
         _get(staff_client, sync)
     assert any(f"LIMIT {PAGE_SIZE + 1}" in query["sql"] for query in captured.captured_queries)

@@ -50,3 +50,9 @@ def test_it_tries_the_task_queue_once_when_it_is_down(django_capture_on_commit_c
         batch = retry_request_many(syncs=Sync.objects.all(), requested_by=UserFactory())
     assert batch.waiting_for_queue
     assert Retry.objects.filter(enqueued_at=None).count() == 3
+
+
+def test_it_does_not_count_the_retry_syncs_it_creates_as_skipped():
+    _failed_sync(), _failed_sync()
+    batch = retry_request_many(syncs=Sync.objects.all(), requested_by=UserFactory())
+    assert (len(batch.retries), batch.skipped_nothing_failed) == (2, 0)

@@ -6,7 +6,7 @@ from django.urls import reverse
 from pushitems.models import PushStatus
 from syncs import status as codes
 
-from ..factories import PushItemFactory, SyncFactory
+from ..factories import PushItemFactory, RetryFactory, SyncFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -168,6 +168,82 @@ def test_it_carries_the_history_filters_into_retry_links(staff_client, sync):
     assert f"{reverse('sync-summary', args=[retry.id])}?back=status%3D5130" in page
 
 
+def _audit(page: str) -> str:
+    return page[page.index('<table class="audit">') : page.index("</table>")]
+
+
+@pytest.fixture
+def finished_retry():
+    retry = RetryFactory(finished=True, item_count=3, requested_by=UserFactory(username="mira"))
+    PushItemFactory.create_batch(2, sync=retry.sync)
+    PushItemFactory(sync=retry.sync, failed=True)
+    return retry
+
+
+def test_it_lists_who_requested_each_retry_when_and_for_how_many_items(
+    staff_client, finished_retry
+):
+    audit = _audit(_summary(staff_client, finished_retry.original))
+    requested = finished_retry.requested_at.strftime("%d %b %Y %H:%M:%S UTC")
+    assert "<td>mira</td>" in audit and requested in audit and "<td>3</td>" in audit
+
+
+def test_it_shows_each_retrys_state_outcome_and_item_results(staff_client, finished_retry):
+    audit = _audit(_summary(staff_client, finished_retry.original))
+    assert "<td>Finished</td>" in audit and "<td>Some items still failing</td>" in audit
+    assert "<td>2</td>\n      <td>1</td>" in audit
+
+
+def test_it_links_each_requested_retry_to_its_retry_sync(staff_client, finished_retry):
+    audit = _audit(_summary(staff_client, finished_retry.original, "back=status%3D5130"))
+    url = reverse("sync-summary", args=[finished_retry.sync_id])
+    assert f'href="{url}?back=status%3D5130"' in audit
+
+
+def test_it_lists_requested_retries_newest_first(staff_client, finished_retry):
+    newer = RetryFactory(original=finished_retry.original)
+    audit = _audit(_summary(staff_client, finished_retry.original))
+    assert audit.index(str(newer.sync_id)[:8]) < audit.index(str(finished_retry.sync_id)[:8])
+
+
+def test_it_shows_a_retry_sync_who_requested_it_and_links_to_the_original(
+    staff_client, finished_retry
+):
+    page = _summary(staff_client, finished_retry.sync)
+    origin = page[page.index('class="audit-origin"') :]
+    url = reverse("sync-summary", args=[finished_retry.original_id])
+    assert "Requested by <strong>mira</strong>" in origin
+    assert "to retry 3 failed items of" in origin and f'href="{url}"' in origin
+    assert "Finished · Some items still failing · 2 succeeded, 1 failed." in origin
+
+
+def test_it_does_not_list_a_requested_retry_sync_twice(staff_client, finished_retry):
+    assert "Retried by" not in _summary(staff_client, finished_retry.original)
+
+
+def test_it_says_which_retry_resolved_the_sync_next_to_its_status(staff_client, finished_retry):
+    original = finished_retry.original
+    original.resolved_by = finished_retry.sync
+    original.save()
+    page = _summary(staff_client, original)
+    url = reverse("sync-summary", args=[finished_retry.sync_id])
+    short = str(finished_retry.sync_id)[:8]
+    assert f'href="{url}"' in page
+    assert f"Resolved by retry <code>{short}…</code></a>" in page
+    assert page.index("Resolved by retry") < page.index(">Start<")
+
+
+def test_it_keeps_the_recorded_status_of_a_resolved_sync(staff_client, finished_retry):
+    original = finished_retry.original
+    original.resolved_by = finished_retry.sync
+    original.save()
+    assert ">Push error<" in _summary(staff_client, original)
+
+
+def test_it_does_not_say_resolved_until_a_retry_resolved_it(staff_client, finished_retry):
+    assert "Resolved by retry" not in _summary(staff_client, finished_retry.original)
+
+
 @pytest.mark.parametrize("items", [10, 50])
 def test_it_uses_the_same_queries_however_many_push_items(
     staff_client, django_assert_num_queries, items
@@ -175,6 +251,19 @@ def test_it_uses_the_same_queries_however_many_push_items(
     sync = SyncFactory(failed=True)
     PushItemFactory.create_batch(items, sync=sync, status=PushStatus.FAILED)
     SyncFactory.create_batch(2, company=sync.company, retry_of=sync)
-    # session, user, sync with company and lineage, counts by status, retries
-    with django_assert_num_queries(5):
+    for _ in range(2):
+        retry = RetryFactory(original=sync, finished=True)
+        PushItemFactory.create_batch(items, sync=retry.sync)
+    # session, user, sync with company and lineage, counts by status, retries requested
+    # with who asked and their results, syncs retrying this one
+    with django_assert_num_queries(6):
         staff_client.get(reverse("sync-summary", args=[sync.id]))
+
+
+def test_it_uses_the_same_queries_on_a_retry_sync(staff_client, django_assert_num_queries):
+    retry = RetryFactory(finished=True)
+    PushItemFactory.create_batch(5, sync=retry.sync)
+    # session, user, sync with company and lineage, counts by status, the request that
+    # created it with who asked and its results, syncs retrying this one
+    with django_assert_num_queries(6):
+        staff_client.get(reverse("sync-summary", args=[retry.sync_id]))
