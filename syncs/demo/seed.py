@@ -181,8 +181,9 @@ def _item(rng: random.Random, sync: Sync, data_type: str, index: int) -> PushIte
     )
 
 
-def _fail(rng: random.Random, item: PushItem) -> tuple[str, str]:
-    """Turns `item` into a failure; returns (data type, message) for the sync's summary."""
+def _fail(rng: random.Random, item: PushItem) -> tuple[str, str, bool]:
+    """Turns `item` into a failure; returns (data type, message, whether validation failed)
+    for the sync's summary."""
     item.platform_record_id = ""
     rules = catalogue.VALIDATION_FAILURES.get(item.data_type)
     if rules and rng.random() < 0.7:
@@ -194,7 +195,7 @@ def _fail(rng: random.Random, item: PushItem) -> tuple[str, str]:
             "errors": [{"itemId": item_id, "message": message, "validatorName": validator}],
             "warnings": [],
         }
-        return item.data_type, message
+        return item.data_type, message, True
     if rng.random() < 0.3:
         item.status, item.status_code = PushStatus.TIMED_OUT, 504
         item.error_message = catalogue.TIMED_OUT_MESSAGE
@@ -202,10 +203,14 @@ def _fail(rng: random.Random, item: PushItem) -> tuple[str, str]:
         item.status_code, item.error_message = rng.choice(catalogue.TRANSIENT_FAILURES)
         item.status = PushStatus.FAILED
     item.attempts = rng.randint(1, 3)
-    return item.data_type, item.error_message
+    return item.data_type, item.error_message, False
 
 
-def _sync_error(failures: list[tuple[str, str]]) -> str:
-    data_types = ", ".join(sorted({data_type for data_type, _ in failures}))
-    messages = " ".join(dict.fromkeys(message for _, message in failures))
-    return f"Push failed for {data_types}: validation errors are; {messages}"
+def _sync_error(failures: list[tuple[str, str, bool]]) -> str:
+    data_types = ", ".join(sorted({data_type for data_type, _, _ in failures}))
+    messages = " ".join(dict.fromkeys(message for _, message, _ in failures))
+    validation = any(invalid for _, _, invalid in failures)
+    # The Portal's wording when validation failed; otherwise the platform's own messages.
+    return (
+        f"Push failed for {data_types}: {'validation errors are; ' if validation else ''}{messages}"
+    )

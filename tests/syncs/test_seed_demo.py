@@ -184,3 +184,9 @@ def test_it_gives_items_codat_data_types(seeded):
 def test_it_pushes_no_items_for_syncs_that_pushed_no_data(seeded):
     empty = Sync.objects.filter(status_code=codes.SUCCESS_NO_DATA_PUSHED)
     assert not empty.annotate(n=Count("push_items")).filter(n__gt=0).exists()
+
+
+def test_it_speaks_of_validation_only_when_an_item_failed_validation(seeded):
+    for sync in Sync.objects.filter(status_code=codes.DATA_PUSH_ERROR):
+        validation = sync.push_items.filter(status=PushStatus.FAILED, status_code=400).exists()
+        assert ("validation errors are;" in sync.error_message) == validation
