@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class SyncsConfig(AppConfig):
     name = "syncs"
     verbose_name = "Syncs"
+
+    def ready(self) -> None:
+        from . import signatures
+
+        signatures.install()
