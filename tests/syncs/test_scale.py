@@ -81,3 +81,11 @@ def test_it_prints_every_figure_of_the_benchmark(postgresql):
 def test_it_counts_the_loaded_syncs_by_hour(postgresql):
     _load(1000)
     assert SyncHourlyCount.objects.aggregate(n=Sum("total"))["n"] == 1000
+
+
+def test_it_counts_the_queries_of_each_page(postgresql):
+    _load(500)
+    out = StringIO()
+    call_command("benchmark", "--runs=1", "--export-rows=100", stdout=out)
+    row = next(line for line in out.getvalue().splitlines() if "History, page 1 (last 7" in line)
+    assert int(row.split("|")[4]) >= 5
