@@ -192,6 +192,14 @@ def retry_many(request: HttpRequest) -> HttpResponse:
     # The filters, never the counts, come from the client; they are parsed again here.
     query = _history_query(QueryDict(request.POST.get("query", "")))
     history = history_from(QueryDict(query), request.user)
+    if history.problems:
+        # A filter dropped here would widen what gets written to the platform.
+        messages.error(
+            request,
+            "Some of the filters could not be read, so nothing was retried: "
+            + " ".join(history.problems),
+        )
+        return redirect(history_url(query))
     batch = retry_request_many(syncs=history.filterset.qs, requested_by=request.user)
     level = messages.SUCCESS if batch.retries and not batch.waiting_for_queue else messages.WARNING
     messages.add_message(request, level, _batch_message(batch))

@@ -61,19 +61,18 @@ class Chart:
     height: int = HEIGHT
     axis: int = AXIS
 
-    @property
-    def unit(self) -> str:
-        return {"hour": "hour", "day": "day", "month": "month"}[self.kind]
-
 
 def chart_kind(window: Window) -> str:
-    """Hours for up to two days, days for up to three months, months beyond."""
+    """Hours for up to two days, days for up to three months, months for up to ten years,
+    years beyond: never more than about a hundred and thirty bars."""
     if window.start is None:
         return "month"
     length = (window.end or timezone.now()) - window.start
     if length <= timedelta(days=2):
         return "hour"
-    return "day" if length <= timedelta(days=92) else "month"
+    if length <= timedelta(days=92):
+        return "day"
+    return "month" if length <= timedelta(days=3653) else "year"
 
 
 def _floor(moment: datetime, kind: str, zone: tzinfo) -> datetime:
@@ -81,6 +80,8 @@ def _floor(moment: datetime, kind: str, zone: tzinfo) -> datetime:
     if kind == "hour":
         return local.replace(minute=0, second=0, microsecond=0)
     local = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    if kind == "year":
+        return local.replace(month=1, day=1)
     return local.replace(day=1) if kind == "month" else local
 
 
@@ -90,12 +91,15 @@ def _next(moment: datetime, kind: str, zone: tzinfo) -> datetime:
         return (moment.astimezone(UTC) + timedelta(hours=1)).astimezone(zone)
     if kind == "day":
         return (moment + timedelta(days=1)).replace(tzinfo=zone)
+    if kind == "year":
+        return moment.replace(year=moment.year + 1)
     year, month = divmod(moment.month, 12)
     return moment.replace(year=moment.year + year, month=month + 1)
 
 
 def _label(moment: datetime, kind: str) -> str:
-    return moment.strftime({"hour": "%d %b %H:00", "day": "%d %b", "month": "%b %Y"}[kind])
+    formats = {"hour": "%d %b %H:00", "day": "%d %b", "month": "%b %Y", "year": "%Y"}
+    return moment.strftime(formats[kind])
 
 
 def sync_activity(*, tallies: list[Tally], window: Window, selected: list[int]) -> Chart:

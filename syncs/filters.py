@@ -4,7 +4,7 @@ import re
 import uuid
 import zoneinfo
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta, tzinfo
+from datetime import UTC, datetime, time, timedelta, tzinfo
 
 import django_filters
 from django import forms
@@ -16,6 +16,8 @@ from .models import Company
 HEX = re.compile(r"^[0-9a-f]{1,32}$")
 MAX_CODE = 99_999
 MAX_NAMED_COMPANIES = 1000
+# Wide enough for any real sync history, narrow enough that no zone shift leaves the calendar.
+FIRST_YEAR, LAST_YEAR = 1970, 2100
 PRESETS = {
     "24h": "Last 24 hours",
     "today": "Today",
@@ -59,7 +61,7 @@ class StatusCodesField(forms.Field):
         values = value if isinstance(value, (list, tuple)) else [value]
         codes = []
         for raw in values:
-            if not str(raw).isdigit() or int(raw) > MAX_CODE:
+            if not (str(raw).isascii() and str(raw).isdigit()) or int(raw) > MAX_CODE:
                 raise forms.ValidationError(
                     "Status codes are whole numbers such as 2000 or 5130; %(value)s is not one.",
                     params={"value": str(raw)[:20]},
@@ -88,11 +90,16 @@ class WallClockField(forms.CharField):
         if not value:
             return None
         try:
-            return datetime.fromisoformat(value.strip().replace(" ", "T"))
+            moment = datetime.fromisoformat(value.strip().replace(" ", "T"))
         except ValueError:
             raise forms.ValidationError(
                 "Enter a date like 2026-11-26 or a date and time like 2026-11-26T14:30."
             ) from None
+        if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+            raise forms.ValidationError(f"Enter a date between {FIRST_YEAR} and {LAST_YEAR}.")
+        # A typed offset is kept as the instant it names; PostgreSQL stores no offset
+        # beyond ±15:59, which Python allows.
+        return moment.astimezone(UTC) if moment.utcoffset() is not None else moment
 
 
 class StatusCodesFilter(django_filters.Filter):

@@ -87,7 +87,13 @@ def test_it_shows_a_bad_filter_as_a_problem_rather_than_failing(retrier_client):
     url = reverse("retry-confirm")
     response = retrier_client.get(f"{url}?status=abc&start=yesterday")
     assert response.status_code == 200
-    assert "Some of the filters could not be used" in response.content.decode()
+    assert "Some of the filters could not be read" in response.content.decode()
+
+
+def test_it_offers_no_button_while_a_filter_cannot_be_read(retrier_client):
+    _failed_sync(2)
+    page = _page(retrier_client, "status=abc")
+    assert 'type="submit" class="primary"' not in page
 
 
 def test_it_forbids_staff_not_allowed_to_retry(staff_client):

@@ -93,11 +93,11 @@ def test_it_says_the_retries_start_when_the_task_queue_is_back(retrier_client):
     assert Retry.objects.get().waiting_for_queue
 
 
-def test_it_ignores_a_malformed_query(retrier_client):
+def test_it_retries_nothing_when_a_filter_cannot_be_read(retrier_client):
     _failed_sync()
     response = _post(retrier_client, "status=abc&%zz=&start=never", follow=True)
-    assert response.status_code == 200
-    assert Retry.objects.count() == 1
+    assert response.status_code == 200 and not Retry.objects.exists()
+    assert "nothing was retried" in response.content.decode()
 
 
 def test_it_forbids_staff_not_allowed_to_retry(staff_client):

@@ -62,3 +62,38 @@ def test_it_explains_an_unknown_date_preset(staff_client):
 def test_it_shows_the_problems_to_the_person(staff_client):
     page = staff_client.get(reverse("home"), {"status": "abc"}).content.decode()
     assert 'role="alert"' in page and "Status codes are whole numbers" in page
+
+
+@pytest.mark.parametrize("value", ["²", "٣", "1\u00b2"])
+def test_it_explains_a_status_written_in_other_digits(staff_client, value):
+    assert any("Status codes are whole numbers" in p for p in _problems(staff_client, status=value))
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"end": "9999-12-31T23:59"},
+        {"start": "2000-01-01", "end": "9999-12-31"},
+        {"range": "custom", "start": "9999-12-31T23:59"},
+        {"end": "9999-12-31T23:59", "tz": "America/New_York"},
+        {"start": "0001-01-01"},
+    ],
+)
+def test_it_explains_a_date_outside_the_years_it_covers(staff_client, params):
+    assert any("between 1970 and 2100" in p for p in _problems(staff_client, **params))
+
+
+def test_it_reads_a_typed_offset_postgresql_cannot_store(staff_client, sync):
+    response = staff_client.get(reverse("home"), {"start": "2000-01-01T12:00-23:59"})
+    assert response.status_code == 200 and not response.context["history"].problems
+
+
+def test_it_draws_years_for_a_range_of_decades(staff_client):
+    chart = staff_client.get(reverse("home"), {"start": "1970-01-01"}).context["chart"]
+    assert chart.kind == "year" and len(chart.bars) <= 131
+
+
+def test_it_answers_an_export_with_a_bad_date_without_failing(staff_client, sync):
+    response = staff_client.get(reverse("history-export"), {"end": "9999-12-31T23:59"})
+    body = b"".join(response.streaming_content).decode()
+    assert response.status_code == 200 and str(sync.id) in body
