@@ -15,7 +15,8 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from .charts import chart_kind, sync_activity
+from .buckets import chart_kind
+from .charts import sync_activity
 from .filters import SyncFilter
 from .history import history_from
 from .models import Sync

@@ -1,10 +1,11 @@
 """Syncs per hour, day or month, stacked by family, drawn as an SVG bar chart."""
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import datetime
 
 from django.utils import timezone
 
+from .buckets import bucket_after, bucket_floor, chart_kind
 from .filters import Window
 from .selectors import Tally
 from .status import Family, status_for
@@ -62,41 +63,6 @@ class Chart:
     axis: int = AXIS
 
 
-def chart_kind(window: Window) -> str:
-    """Hours for up to two days, days for up to three months, months for up to ten years,
-    years beyond: never more than about a hundred and thirty bars."""
-    if window.start is None:
-        return "month"
-    length = (window.end or timezone.now()) - window.start
-    if length <= timedelta(days=2):
-        return "hour"
-    if length <= timedelta(days=92):
-        return "day"
-    return "month" if length <= timedelta(days=3653) else "year"
-
-
-def _floor(moment: datetime, kind: str, zone: tzinfo) -> datetime:
-    local = moment.astimezone(zone)
-    if kind == "hour":
-        return local.replace(minute=0, second=0, microsecond=0)
-    local = local.replace(hour=0, minute=0, second=0, microsecond=0)
-    if kind == "year":
-        return local.replace(month=1, day=1)
-    return local.replace(day=1) if kind == "month" else local
-
-
-def _next(moment: datetime, kind: str, zone: tzinfo) -> datetime:
-    if kind == "hour":
-        # Add in UTC so a daylight-saving change never repeats or skips an hour.
-        return (moment.astimezone(UTC) + timedelta(hours=1)).astimezone(zone)
-    if kind == "day":
-        return (moment + timedelta(days=1)).replace(tzinfo=zone)
-    if kind == "year":
-        return moment.replace(year=moment.year + 1)
-    year, month = divmod(moment.month, 12)
-    return moment.replace(year=moment.year + year, month=month + 1)
-
-
 def _label(moment: datetime, kind: str) -> str:
     formats = {"hour": "%d %b %H:00", "day": "%d %b", "month": "%b %Y", "year": "%Y"}
     return moment.strftime(formats[kind])
@@ -110,15 +76,15 @@ def sync_activity(*, tallies: list[Tally], window: Window, selected: list[int]) 
         family = _family(tally.code)
         if family is None or (selected and tally.code not in selected):
             continue
-        counts = found.setdefault(_floor(tally.bucket, kind, zone), {})
+        counts = found.setdefault(bucket_floor(tally.bucket, kind, zone), {})
         counts[family] = counts.get(family, 0) + tally.total
     chart = Chart(kind=kind)
     if not found and window.start is None:
         return chart
-    moment = _floor(window.start or min(found), kind, zone)
+    moment = bucket_floor(window.start or min(found), kind, zone)
     end = window.end or timezone.now()
     while moment < end:
-        following = _next(moment, kind, zone)
+        following = bucket_after(moment, kind, zone)
         row = found.get(moment, {})
         segments = [Segment(name, label, row.get(name, 0)) for name, label, _ in FAMILIES]
         chart.bars.append(Bar(moment, following, _label(moment, kind), segments))

@@ -3,7 +3,7 @@
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from uuid import UUID
 
 from django.db.models import (
@@ -24,6 +24,7 @@ from django.utils import timezone
 from pushitems.models import UNSUCCESSFUL_STATUSES, PushItem
 
 from . import status as codes
+from .buckets import bucket_after, bucket_floor
 from .models import SyncHourlyCount
 from .pagination import SortKey
 
@@ -145,42 +146,52 @@ def _from_syncs(queryset: QuerySet, kind: str, zone: tzinfo) -> list[Tally]:
     return _tallies(queryset, "started_at", Count("id"), unresolved, kind, zone)
 
 
-def _whole_hours(zone: tzinfo, *moments: datetime | None) -> bool:
-    return all(
-        moment is None or moment.astimezone(zone).utcoffset() % timedelta(hours=1) == timedelta()
-        for moment in moments
-    )
-
-
 def _hour_floor(moment: datetime) -> datetime:
-    return moment.replace(minute=0, second=0, microsecond=0)
+    return moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+
+
+def _split_hours(kind: str, zone: tzinfo, start: datetime, end: datetime) -> list[datetime]:
+    """The UTC hours a bucket boundary cuts in two: none where the zone is a whole number of
+    hours from UTC, one per bucket where it is not (India, Newfoundland…)."""
+    split, moment = [], bucket_floor(start, kind, zone)
+    while moment < end:
+        if _hour_floor(moment) != moment:
+            split.append(_hour_floor(moment))
+        moment = bucket_after(moment, kind, zone)
+    return split
 
 
 def sync_breakdown(*, filterset, kind: str) -> list[Tally]:
     """Syncs the filters match, but for the status filter, counted per `kind` bucket (hour,
-    day, month) and status code: the cards, the status counts and the chart all come from it.
+    day, month, year) and status code: the cards, the status counts and the chart come from it.
 
-    Whole hours are read from the hourly counts and only the part-hours at the window's edges
-    from the syncs; a search, or a zone whose offset is not whole hours, reads the syncs.
+    Hours wholly inside one bucket are read from the hourly counts; the part-hours at the
+    window's edges, and hours a bucket boundary cuts, from the syncs. A search reads the syncs.
     """
     window = filterset.window
     zone, queryset, now = window.zone, filterset.qs, timezone.now()
-    if filterset.form.cleaned_data.get("q") or not _whole_hours(zone, now, window.start):
+    if filterset.form.cleaned_data.get("q"):
         return _from_syncs(queryset, kind, zone)
     last = _hour_floor(min(window.end or now, now))
     hours = SyncHourlyCount.objects.filter(hour__lt=last)
-    edges = Q(started_at__gte=last)
-    if window.start:
-        first = _hour_floor(window.start)
+    exact = Q(started_at__gte=last)
+    first = window.start and _hour_floor(window.start)
+    if first:
         if first < window.start:
             first += timedelta(hours=1)
         hours = hours.filter(hour__gte=first)
-        edges |= Q(started_at__lt=first)
+        exact |= Q(started_at__lt=first)
+    if now.astimezone(zone).utcoffset() % timedelta(hours=1):
+        oldest = first or hours.order_by("hour").values_list("hour", flat=True).first()
+        split = _split_hours(kind, zone, oldest, last) if oldest else []
+        hours = hours.exclude(hour__in=split)
+        for hour in split:
+            exact |= Q(started_at__gte=hour, started_at__lt=hour + timedelta(hours=1))
     if filterset.form.cleaned_data.get("unresolved"):
         hours = hours.filter(resolved=False, status_code__gte=4000, status_code__lte=5999)
     unresolved = Sum("total", filter=Q(resolved=False))
     counted = _tallies(hours, "hour", Sum("total"), unresolved, kind, zone)
-    return _merge(counted + _from_syncs(queryset.filter(edges), kind, zone))
+    return _merge(counted + _from_syncs(queryset.filter(exact), kind, zone))
 
 
 def _merge(tallies: list[Tally]) -> list[Tally]:

@@ -4,7 +4,8 @@ from django.views.decorators.http import require_GET
 
 from synchealth.access import staff_required
 
-from ..charts import chart_kind, sync_activity
+from ..buckets import chart_kind
+from ..charts import sync_activity
 from ..export import csv_lines, filename
 from ..filters import PRESETS
 from ..history import history_from

@@ -5,7 +5,7 @@ import pytest
 from django.http import QueryDict
 from django.utils import timezone
 
-from syncs.charts import chart_kind
+from syncs.buckets import chart_kind
 from syncs.filters import SyncFilter
 from syncs.models import Sync, SyncHourlyCount
 from syncs.rollup import sync_counts_rebuild
@@ -116,8 +116,22 @@ def _both(params: str) -> tuple[list, list]:
         "range=7d&tz=America/New_York",
         "range=7d&unresolved=true",
         "start=2020-01-01T10:17&tz=Asia/Kolkata&range=custom",
+        "range=all&tz=Asia/Kolkata",
+        "range=7d&tz=Asia/Kolkata",
+        "range=24h&tz=America/St_Johns",
+        "range=30d&tz=Australia/Adelaide&unresolved=true",
     ],
 )
 def test_it_counts_the_same_from_hourly_counts_as_from_the_syncs(history, params):
     counted, expected = _both(params)
     assert counted == expected and expected
+
+
+def test_it_uses_the_hourly_counts_in_zones_half_an_hour_off_utc():
+    # A count with no sync behind it shows whether the hourly counts were read at all.
+    hour = (timezone.now() - timedelta(days=2)).replace(hour=6, minute=0, second=0, microsecond=0)
+    SyncHourlyCount.objects.create(hour=hour, status_code=2000, resolved=False, total=5)
+    filterset = SyncFilter(QueryDict("range=7d&tz=Asia/Kolkata"), queryset=Sync.objects.all())
+    assert filterset.is_valid()
+    tallies = sync_breakdown(filterset=filterset, kind=chart_kind(filterset.window))
+    assert sum(t.total for t in tallies) == 5
