@@ -1,9 +1,11 @@
 import pytest
+from django.test import Client
 
 from sandbox.platform import Platform
 from sandbox.server import serving
 from synchealth.celery import app
 
+from ..factories import RetrierFactory
 from .brokers import celery_broker
 
 
@@ -31,3 +33,15 @@ def platform(sandbox, settings) -> Platform:
     settings.RETRY_BACKOFF_SECONDS = 0.01
     settings.RETRY_BACKOFF_MAX_SECONDS = 0.05
     return sandbox.platform
+
+
+@pytest.fixture
+def retrier():
+    return RetrierFactory()
+
+
+@pytest.fixture
+def retrier_client(retrier) -> Client:
+    client = Client()
+    client.force_login(retrier)
+    return client

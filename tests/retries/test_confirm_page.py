@@ -1,19 +1,11 @@
 """The confirmation before retrying the failed items of every sync the history shows."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
-from ..factories import CompanyFactory, PushItemFactory, RetrierFactory, SyncFactory
+from ..factories import CompanyFactory, PushItemFactory, SyncFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def retrier_client() -> Client:
-    client = Client()
-    client.force_login(RetrierFactory())
-    return client
 
 
 def _failed_sync(failed_items: int, **traits):

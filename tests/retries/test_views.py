@@ -15,18 +15,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def retrier():
-    return RetrierFactory()
-
-
-@pytest.fixture
-def retrier_client(retrier) -> Client:
-    client = Client()
-    client.force_login(retrier)
-    return client
-
-
-@pytest.fixture
 def failed_sync():
     sync = SyncFactory(failed=True)
     PushItemFactory(sync=sync)

@@ -6,22 +6,10 @@ from django.urls import reverse
 
 from retries.models import Retry
 
-from ..factories import CompanyFactory, PushItemFactory, RetrierFactory, SyncFactory
+from ..factories import CompanyFactory, PushItemFactory, SyncFactory
 from .brokers import DOWN, celery_broker
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def retrier():
-    return RetrierFactory()
-
-
-@pytest.fixture
-def retrier_client(retrier) -> Client:
-    client = Client()
-    client.force_login(retrier)
-    return client
 
 
 def _failed_sync(failed_items: int = 1, **traits):
