@@ -21,11 +21,12 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-# Development server on SQLite with in-process tasks, seeded with demo data on first run, and
+# Development server on SQLite with tasks on a background thread, seeded with demo data on first run, and
 # the sandbox accounting platform beside it for retries to write to (stopped with the server).
 # SANDBOX_ARGS adds faults, e.g. make run SANDBOX_ARGS="--latency-ms 300 --unavailable-rate 0.3"
 run: SANDBOX_HOST ?= 127.0.0.1:8001
 run: export DJANGO_DEBUG ?= true
+run: export TASKS_IN_BACKGROUND ?= true
 run: export PLATFORM_API_URL ?= http://$(SANDBOX_HOST)/
 run: install
 	$(BIN)/python manage.py migrate --noinput

@@ -30,6 +30,8 @@ try:
     CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", REDIS_URL)
     SECRET_KEY = env.str("DJANGO_SECRET_KEY", "")
     LOG_LEVEL = env.log_level("DJANGO_LOG_LEVEL", "INFO")
+    # Development without a broker: run tasks on a background thread, not inside the request.
+    TASKS_IN_BACKGROUND = env.bool("TASKS_IN_BACKGROUND", False)
     # The accounting platform's write API; in development, the sandbox that `make run` starts.
     PLATFORM_API_URL = env.str("PLATFORM_API_URL", "http://127.0.0.1:8001/" if DEBUG else "")
     PLATFORM_API_KEY = env.str("PLATFORM_API_KEY", "")
