@@ -79,8 +79,11 @@ def history():
     rng = random.Random(4)
     now = timezone.now()
     companies = [CompanyFactory() for _ in range(3)]
-    for _ in range(120):
-        started = now - timedelta(minutes=rng.randint(0, 60 * 24 * 10))
+    # Spread over ten days, and some in the last minutes so that "today" has syncs even
+    # just after midnight.
+    ages = [rng.randint(0, 60 * 24 * 10) for _ in range(120)] + [0, 1, 2]
+    for age in ages:
+        started = now - timedelta(minutes=age)
         code = rng.choice([2000, 2040, 4000, 4200, 5130, 1000])
         SyncFactory(
             company=rng.choice(companies),
