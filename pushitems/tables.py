@@ -1,19 +1,19 @@
-from datetime import datetime
-
 import django_tables2 as tables
 from django.template.defaultfilters import truncatechars
 from django.urls import reverse
 from django.utils.html import format_html
 
+from synchealth.tables import RecordTable
 from syncs.templatetags.sync_details import push_status_badge, with_back
 from syncs.templatetags.synchealth import utc_time
 
 from .models import PushItem
 
 ERROR_SHOWN = 80
+EMPTY = "—"
 
 
-class PushItemTable(tables.Table):
+class PushItemTable(RecordTable):
     """Push items in id order; the order is fixed because the list pages by id."""
 
     select = tables.Column("Select", empty_values=())
@@ -41,8 +41,6 @@ class PushItemTable(tables.Table):
         )
         orderable = False
         template_name = "pushitems/includes/items_table.html"
-        attrs = {"class": "table items", "th": {"scope": "col"}}
-        empty_text = ""
 
     def __init__(self, *args, back: str = "", selectable: bool = False, **kwargs) -> None:
         super().__init__(*args, exclude=() if selectable else ("select",), **kwargs)
@@ -60,21 +58,37 @@ class PushItemTable(tables.Table):
             record.core_id,
         )
 
-    def render_core_id(self, record: PushItem, value: str) -> str:
+    def render_core_id(self, record: PushItem) -> str:
         return format_html(
             '<a href="{}" class="mono">{}</a>',
             with_back(reverse("push-item", args=[record.pk]), self.back),
-            value,
+            record.core_id,
         )
 
-    def render_parent_core_id(self, value: str) -> str:
-        return format_html('<span class="mono">{}</span>', value)
+    def render_parent_core_id(self, record: PushItem) -> str:
+        if not record.parent_core_id:
+            return EMPTY
+        return format_html('<span class="mono">{}</span>', record.parent_core_id)
+
+    def render_data_type(self, record: PushItem) -> str:
+        return record.data_type
 
     def render_status(self, record: PushItem) -> str:
         return push_status_badge(record.status)
 
-    def render_error_message(self, value: str) -> str:
-        return format_html('<span title="{}">{}</span>', value, truncatechars(value, ERROR_SHOWN))
+    def render_status_code(self, record: PushItem) -> str:
+        return EMPTY if record.status_code is None else str(record.status_code)
 
-    def render_completed_at(self, value: datetime) -> str:
-        return utc_time(value)
+    def render_attempts(self, record: PushItem) -> str:
+        return str(record.attempts)
+
+    def render_error_message(self, record: PushItem) -> str:
+        message = record.error_message
+        if not message:
+            return EMPTY
+        return format_html(
+            '<span title="{}">{}</span>', message, truncatechars(message, ERROR_SHOWN)
+        )
+
+    def render_completed_at(self, record: PushItem) -> str:
+        return utc_time(record.completed_at)

@@ -4,8 +4,3 @@ from django.apps import AppConfig
 class SyncsConfig(AppConfig):
     name = "syncs"
     verbose_name = "Syncs"
-
-    def ready(self) -> None:
-        from . import signatures
-
-        signatures.install()

@@ -4,10 +4,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
+from .breakdown import Tally
 from .buckets import bucket_after, bucket_floor, chart_kind
 from .filters import Window
-from .selectors import Tally
 from .status import Family, status_for
 
 FAMILIES = (
@@ -52,6 +54,26 @@ class Bar:
     def total(self) -> int:
         return sum(segment.count for segment in self.segments)
 
+    def markup(self, height: int) -> SafeString:
+        """The bar as an SVG link: built here rather than in the template, which took a
+        quarter of the history page's rendering for two years of monthly bars."""
+        summary = ", ".join(f"{s.count} {s.label.lower()}" for s in self.segments)
+        x, width = f"{self.x:.2f}", f"{self.width:.2f}"
+        rects = format_html_join(
+            "",
+            '<rect class="seg seg-{}" x="{}" y="{}" width="{}" height="{}"></rect>',
+            (
+                (s.family, x, f"{s.y:.2f}", width, f"{s.height:.2f}")
+                for s in self.segments
+                if s.count
+            ),
+        )
+        return format_html(
+            '<a href="{}" class="bar" aria-label="{}: {}"><title>{}: {}</title>'
+            '<rect class="bar-hit" x="{}" y="0" width="{}" height="{}"></rect>{}</a>',
+            self.href, self.label, summary, self.label, summary, x, width, height, rects,
+        )  # fmt: skip
+
 
 @dataclass
 class Chart:
@@ -61,6 +83,9 @@ class Chart:
     width: int = WIDTH
     height: int = HEIGHT
     axis: int = AXIS
+
+    def bars_markup(self) -> SafeString:
+        return SafeString("\n".join(bar.markup(self.height) for bar in self.bars))
 
 
 def _label(moment: datetime, kind: str) -> str:
@@ -76,7 +101,8 @@ def sync_activity(*, tallies: list[Tally], window: Window, selected: list[int]) 
         family = _family(tally.code)
         if family is None or (selected and tally.code not in selected):
             continue
-        counts = found.setdefault(bucket_floor(tally.bucket, kind, zone), {})
+        # A tally's bucket is already the start of its bucket in the reader's zone.
+        counts = found.setdefault(tally.bucket, {})
         counts[family] = counts.get(family, 0) + tally.total
     chart = Chart(kind=kind)
     if not found and window.start is None:

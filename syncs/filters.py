@@ -5,6 +5,7 @@ import uuid
 import zoneinfo
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta, tzinfo
+from functools import cache
 
 import django_filters
 from django import forms
@@ -70,10 +71,16 @@ class StatusCodesField(forms.Field):
         return sorted(set(codes))
 
 
+@cache
+def _zone_names() -> frozenset[str]:
+    """Every IANA zone name: read once, as listing them walks the tz database on disk."""
+    return frozenset(zoneinfo.available_timezones())
+
+
 class TimeZoneField(forms.CharField):
     def to_python(self, value) -> str:
         value = super().to_python(value)
-        if value and value not in zoneinfo.available_timezones():
+        if value and value not in _zone_names():
             raise forms.ValidationError(
                 "%(value)s is not a time zone.", params={"value": value[:60]}
             )

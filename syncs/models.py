@@ -175,3 +175,44 @@ class SyncHourlyCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hour:%Y-%m-%d %H}:00 {self.status_code}: {self.total}"
+
+
+class SyncDailyCount(models.Model):
+    """How many syncs started on one UTC day (its midnight) with one status code, resolved or
+    not, kept by the same triggers as the hourly counts (migration 0004)."""
+
+    day = models.DateTimeField()
+    status_code = models.PositiveIntegerField()
+    resolved = models.BooleanField()
+    total = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "status_code", "resolved"], name="syncdailycount_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d} {self.status_code}: {self.total}"
+
+
+class SyncMonthlyCount(models.Model):
+    """How many syncs started in one UTC month (its first midnight) with one status code,
+    resolved or not, kept by the same triggers as the hourly counts (migration 0004): years
+    of history are a few hundred rows."""
+
+    month = models.DateTimeField()
+    status_code = models.PositiveIntegerField()
+    resolved = models.BooleanField()
+    total = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "status_code", "resolved"], name="syncmonthlycount_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.status_code}: {self.total}"

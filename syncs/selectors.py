@@ -1,13 +1,12 @@
-"""Reads for the sync history: the page of rows, its counts and its activity chart."""
+"""Reads for the sync history: its sort orders, its cards and status counts, item counts."""
 
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import timedelta
 from uuid import UUID
 
 from django.db.models import (
-    Aggregate,
     Count,
     DateTimeField,
     DurationField,
@@ -15,17 +14,14 @@ from django.db.models import (
     F,
     Q,
     QuerySet,
-    Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, Trunc
-from django.utils import timezone
+from django.db.models.functions import Coalesce
 
 from pushitems.models import UNSUCCESSFUL_STATUSES, PushItem
 
 from . import status as codes
-from .buckets import bucket_after, bucket_floor
-from .models import SyncHourlyCount
+from .breakdown import Tally
 from .pagination import SortKey
 
 NEVER = timedelta(days=365 * 1000)
@@ -115,92 +111,6 @@ class Dashboard:
     in_progress: int = 0
     failure_codes: list[int] = field(default_factory=list)
     in_progress_codes: list[int] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Tally:
-    """How many syncs started in one time bucket with one status code."""
-
-    bucket: datetime
-    code: int
-    total: int
-    unresolved: int
-
-
-def _tallies(
-    queryset: QuerySet, field: str, total: Aggregate, unresolved: Aggregate, kind: str, zone
-) -> list[Tally]:
-    rows = (
-        queryset.order_by()
-        .annotate(bucket=Trunc(field, kind, tzinfo=zone))
-        .values("bucket", "status_code")
-        .annotate(counted=total, counted_unresolved=unresolved)
-    )
-    return [
-        Tally(r["bucket"], r["status_code"], r["counted"], r["counted_unresolved"]) for r in rows
-    ]
-
-
-def _from_syncs(queryset: QuerySet, kind: str, zone: tzinfo) -> list[Tally]:
-    unresolved = Count("id", filter=Q(resolved_by__isnull=True))
-    return _tallies(queryset, "started_at", Count("id"), unresolved, kind, zone)
-
-
-def _hour_floor(moment: datetime) -> datetime:
-    return moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
-
-
-def _split_hours(kind: str, zone: tzinfo, start: datetime, end: datetime) -> list[datetime]:
-    """The UTC hours a bucket boundary cuts in two: none where the zone is a whole number of
-    hours from UTC, one per bucket where it is not (India, Newfoundland…)."""
-    split, moment = [], bucket_floor(start, kind, zone)
-    while moment < end:
-        if _hour_floor(moment) != moment:
-            split.append(_hour_floor(moment))
-        moment = bucket_after(moment, kind, zone)
-    return split
-
-
-def sync_breakdown(*, filterset, kind: str) -> list[Tally]:
-    """Syncs the filters match, but for the status filter, counted per `kind` bucket (hour,
-    day, month, year) and status code: the cards, the status counts and the chart come from it.
-
-    Hours wholly inside one bucket are read from the hourly counts; the part-hours at the
-    window's edges, and hours a bucket boundary cuts, from the syncs. A search reads the syncs.
-    """
-    window = filterset.window
-    zone, queryset, now = window.zone, filterset.qs, timezone.now()
-    if filterset.form.cleaned_data.get("q"):
-        return _from_syncs(queryset, kind, zone)
-    last = _hour_floor(min(window.end or now, now))
-    hours = SyncHourlyCount.objects.filter(hour__lt=last)
-    exact = Q(started_at__gte=last)
-    first = window.start and _hour_floor(window.start)
-    if first:
-        if first < window.start:
-            first += timedelta(hours=1)
-        hours = hours.filter(hour__gte=first)
-        exact |= Q(started_at__lt=first)
-    if now.astimezone(zone).utcoffset() % timedelta(hours=1):
-        oldest = first or hours.order_by("hour").values_list("hour", flat=True).first()
-        split = _split_hours(kind, zone, oldest, last) if oldest else []
-        hours = hours.exclude(hour__in=split)
-        for hour in split:
-            exact |= Q(started_at__gte=hour, started_at__lt=hour + timedelta(hours=1))
-    if filterset.form.cleaned_data.get("unresolved"):
-        hours = hours.filter(resolved=False, status_code__gte=4000, status_code__lte=5999)
-    unresolved = Sum("total", filter=Q(resolved=False))
-    counted = _tallies(hours, "hour", Sum("total"), unresolved, kind, zone)
-    return _merge(counted + _from_syncs(queryset.filter(exact), kind, zone))
-
-
-def _merge(tallies: list[Tally]) -> list[Tally]:
-    merged: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
-    for tally in tallies:
-        sums = merged[(tally.bucket, tally.code)]
-        sums[0] += tally.total
-        sums[1] += tally.unresolved or 0
-    return [Tally(bucket, code, t, u) for (bucket, code), (t, u) in merged.items()]
 
 
 def sync_code_counts(*, tallies: list[Tally]) -> list[CodeCount]:

@@ -1,10 +1,14 @@
 """The history table: its columns and how each renders."""
 
+from uuid import UUID
+
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
+
+from synchealth.tables import RecordTable
 
 from .status import status_for
 from .templatetags.synchealth import badge, duration, short_id, utc_time
@@ -13,6 +17,7 @@ from .templatetags.synchealth import badge, duration, short_id, utc_time
 DEFAULT_COLUMNS = ["company", "product", "started", "finished", "run_time", "status"]
 OPTIONAL_COLUMNS = ["source", "destination", "data_range", "items", "notes"]
 TOGGLEABLE = DEFAULT_COLUMNS + OPTIONAL_COLUMNS
+PLACEHOLDER_ID = UUID(int=0)
 
 
 COPY_ICON = mark_safe(
@@ -23,7 +28,7 @@ COPY_ICON = mark_safe(
 )
 
 
-class SyncTable(tables.Table):
+class SyncTable(RecordTable):
     company = tables.Column(verbose_name="Company", accessor="company__name")
     sync_id = tables.Column(verbose_name="Sync ID", accessor="id")
     product = tables.Column(verbose_name="Product", accessor="product")
@@ -37,6 +42,8 @@ class SyncTable(tables.Table):
     items = tables.Column(verbose_name="Items (failed/total)", accessor="id", default="")
     notes = tables.Column(verbose_name="Notes", accessor="notes", default="")
 
+    row_class = "clickable"
+
     class Meta:
         orderable = False
         sequence = ("company", "sync_id", "...")
@@ -44,42 +51,52 @@ class SyncTable(tables.Table):
     def __init__(self, *args, item_counts=None, detail_query: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.item_counts = item_counts or {}
-        self.detail_query = detail_query
+        # One reverse() for the page rather than one per row: every summary link is this one
+        # with its own id.
+        self.summary_url = reverse("sync-summary", args=[PLACEHOLDER_ID])
+        self.back = "?" + urlencode({"back": detail_query}) if detail_query else ""
 
+    # The cells below run for every row of every page, so they are built with f-strings:
+    # only what a person or a sync engine wrote (names, platforms, notes, the link's query)
+    # is escaped; ids, times and status labels cannot hold markup.
     def render_company(self, record) -> str:
-        return format_html(
-            '<span class="company-name">{}</span> <code class="muted" title="{}">{}</code>',
-            record.company.name,
-            record.company_id,
-            short_id(record.company_id),
+        return mark_safe(
+            f'<span class="company-name">{escape(record.company.name)}</span> '
+            f'<code class="muted" title="{record.company_id}">{short_id(record.company_id)}</code>'
         )
 
     def render_sync_id(self, record) -> str:
-        # Built in Python rather than from a template: it runs for every row of every page.
-        href = reverse("sync-summary", args=[record.id])
-        if self.detail_query:
-            href += "?" + urlencode({"back": self.detail_query})
-        return format_html(
-            '<span class="sync-id"><a class="row-link" href="{}" title="{}"><code>{}</code></a>'
-            ' <button type="button" class="copy" data-copy="{}" aria-label="Copy sync id {}"'
-            ' title="Copy full sync id">{}</button></span>',
-            href, record.id, short_id(record.id), record.id, record.id, COPY_ICON,
-        )  # fmt: skip
+        href = self.summary_url.replace(str(PLACEHOLDER_ID), str(record.id)) + self.back
+        return mark_safe(
+            f'<span class="sync-id"><a class="row-link" href="{escape(href)}" title="{record.id}">'
+            f"<code>{short_id(record.id)}</code></a>"
+            f' <button type="button" class="copy" data-copy="{record.id}"'
+            f' aria-label="Copy sync id {record.id}" title="Copy full sync id">{COPY_ICON}</button>'
+            "</span>"
+        )
 
     def render_product(self, record) -> str:
         return record.get_product_display()
 
-    def render_started(self, value) -> str:
-        return utc_time(value)
+    def render_started(self, record) -> str:
+        return utc_time(record.started_at)
 
-    def render_finished(self, value) -> str:
-        return utc_time(value)
+    def render_finished(self, record) -> str:
+        return utc_time(record.finished_at, empty="")
 
-    def render_run_time(self, value) -> str:
-        return format_html('<span class="mono">{}</span>', duration(value))
+    def render_run_time(self, record) -> str:
+        if record.run_time is None:
+            return ""
+        return mark_safe(f'<span class="mono">{duration(record.run_time)}</span>')
 
-    def render_status(self, value) -> str:
-        return badge(status_for(value))
+    def render_status(self, record) -> str:
+        return badge(status_for(record.status_code))
+
+    def render_source(self, record) -> str:
+        return record.source_platform
+
+    def render_destination(self, record) -> str:
+        return record.destination_platform
 
     def render_data_range(self, record) -> str:
         if not record.data_start:
@@ -93,3 +110,6 @@ class SyncTable(tables.Table):
         return format_html(
             '<span class="{}">{}</span>/{}', "failed-count" if failed else "", failed, total
         )
+
+    def render_notes(self, record) -> str:
+        return record.notes

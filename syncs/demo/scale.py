@@ -16,7 +16,14 @@ from django.db import connection, transaction
 
 from pushitems.models import PushItem
 from syncs import status as codes
-from syncs.models import Company, Product, Sync, SyncHourlyCount
+from syncs.models import (
+    Company,
+    Product,
+    Sync,
+    SyncDailyCount,
+    SyncHourlyCount,
+    SyncMonthlyCount,
+)
 from syncs.rollup import sync_counts_rebuild
 
 from . import catalogue
@@ -239,7 +246,7 @@ def load_scale_data(
         drop, build = _secondary_structures(raw, tables)
         for statement in drop:
             raw.execute(statement)
-        # The hourly counts are recounted once at the end rather than bumped per row.
+        # The counts are recounted once at the end rather than bumped per row.
         raw.execute(f"ALTER TABLE {Sync._meta.db_table} DISABLE TRIGGER USER")
         loaded_syncs = _copy(raw, Sync._meta.db_table, SYNC_COLUMNS, sync_lines(company_rows))
         items = (line for source in item_sources for line in loader.item_lines(source))
@@ -248,6 +255,12 @@ def load_scale_data(
             raw.execute(statement)
         sync_counts_rebuild()
         raw.execute(f"ALTER TABLE {Sync._meta.db_table} ENABLE TRIGGER USER")
-        analysed = [*tables, Company._meta.db_table, SyncHourlyCount._meta.db_table]
+        analysed = [
+            *tables,
+            *(
+                m._meta.db_table
+                for m in (Company, SyncHourlyCount, SyncDailyCount, SyncMonthlyCount)
+            ),
+        ]
         raw.execute(f"ANALYZE {', '.join(analysed)}")
     return loaded_syncs, loaded_items

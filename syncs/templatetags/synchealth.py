@@ -1,13 +1,16 @@
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from syncs.status import StatusCode, status_for
 
 register = template.Library()
 
 
+@lru_cache(maxsize=256)
 def badge(status: StatusCode) -> str:
     return format_html(
         '<span class="badge badge-{}" title="{} · {}">{}</span>',
@@ -44,12 +47,10 @@ def utc_time(value: datetime | None, empty: str = "—") -> str:
         return empty
     utc = value.astimezone(UTC)
     text = utc.strftime("%d %b %Y %H:%M:%S UTC")
-    return format_html(
-        '<time datetime="{}" data-local data-utc="{}">{}</time>',
-        utc.isoformat().replace("+00:00", "Z"),
-        text,
-        text,
-    )
+    iso = utc.isoformat().replace("+00:00", "Z")
+    # Digits, month names and separators only, so nothing to escape: this runs for every
+    # time on every page, where format_html's escaping was a measurable share of a page.
+    return mark_safe(f'<time datetime="{iso}" data-local data-utc="{text}">{text}</time>')
 
 
 @register.filter

@@ -1,9 +1,11 @@
 from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from synchealth.access import staff_required
 
+from ..breakdown import sync_breakdown
 from ..buckets import chart_kind
 from ..charts import sync_activity
 from ..export import csv_lines, filename
@@ -13,7 +15,6 @@ from ..selectors import (
     MAX_SORT_KEYS,
     SORTABLE,
     Dashboard,
-    sync_breakdown,
     sync_code_counts,
     sync_dashboard,
     sync_item_counts,
@@ -75,8 +76,11 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     dashboard = sync_dashboard(counts=counts, selected=selected)
     chart = sync_activity(tallies=tallies, window=window, selected=selected)
+    # Each bar links to the same view narrowed to its own span.
+    outside = _query(request.GET, range=None, start=None, end=None)
     for bar in chart.bars:
-        bar.href = "?" + _query(request.GET, range="custom", start=bar.href_start, end=bar.href_end)
+        span = urlencode({"range": "custom", "start": bar.href_start, "end": bar.href_end})
+        bar.href = f"?{outside}&{span}" if outside else f"?{span}"
     table = SyncTable(
         page.rows,
         exclude=history.hidden,

@@ -1,10 +1,13 @@
+from collections import Counter
 from datetime import UTC, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Preference
+from syncs.buckets import bucket_floor
 
 from ..factories import CompanyFactory, PushItemFactory, SyncFactory
 
@@ -34,6 +37,22 @@ def test_it_shows_run_time_as_hours_minutes_seconds(staff_client, sync):
 def test_it_shows_an_undocumented_status_code_raw(staff_client):
     SyncFactory(status_code=4200)
     assert 'title="4200 · Undocumented status code">4200<' in _page(staff_client)
+
+
+def test_it_escapes_what_companies_and_sync_engines_wrote(staff_client, staff_user):
+    Preference.objects.create(
+        user=staff_user, history_columns=["company", "source", "destination", "notes"]
+    )
+    SyncFactory(
+        company=CompanyFactory(name="<b>Bold</b> & Co"),
+        source_platform='<img src="x">',
+        destination_platform="Xero & <i>",
+        notes="</td><script>alert(1)</script>",
+    )
+    page = _page(staff_client)
+    assert "&lt;b&gt;Bold&lt;/b&gt; &amp; Co" in page and "&lt;img src=&quot;x&quot;&gt;" in page
+    assert "Xero &amp; &lt;i&gt;" in page and "&lt;/td&gt;&lt;script&gt;" in page
+    assert "<script>alert" not in page and "<b>Bold" not in page
 
 
 def test_it_says_so_when_nothing_matches(staff_client):
@@ -231,10 +250,20 @@ def test_it_uses_the_same_queries_however_many_rows(
     Preference.objects.create(user=staff_user, history_columns=["company", "items", "status"])
     for sync in SyncFactory.create_batch(rows, company=company):
         PushItemFactory(sync=sync)
-    # session, user, preference, hourly counts, the window's part-hours, page of syncs,
-    # their item counts
-    with django_assert_num_queries(7):
+    # session, user, preference, the counts (daily, hourly and the window's part-hours in
+    # one), page of syncs, their item counts
+    with django_assert_num_queries(6):
         staff_client.get(reverse("home"))
+
+
+@pytest.mark.parametrize("rows", [10, 50])
+def test_it_uses_the_same_queries_however_many_rows_over_any_time(
+    staff_client, company, django_assert_num_queries, rows
+):
+    SyncFactory.create_batch(rows, company=company)
+    # session, user, preference, the oldest hour counted, the counts, page of syncs
+    with django_assert_num_queries(6):
+        staff_client.get(reverse("home"), {"range": "all"})
 
 
 def test_it_draws_a_bar_per_hour_for_the_last_day(staff_client, sync):
@@ -256,6 +285,18 @@ def test_it_stacks_bars_by_family(staff_client, company):
         for segment in bar.segments:
             totals[segment.family] += segment.count
     assert totals == {"success": 2, "failed": 1, "running": 0}
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "Asia/Kolkata"])
+def test_it_puts_each_sync_in_the_bar_of_its_day_in_the_readers_zone(staff_client, company, zone):
+    now = timezone.now()
+    syncs = [
+        SyncFactory(company=company, started_at=now - timedelta(hours=hours))
+        for hours in (1, 20, 26, 30, 49, 50, 100, 160)
+    ]
+    chart = staff_client.get(reverse("home"), {"range": "7d", "tz": zone}).context["chart"]
+    expected = Counter(bucket_floor(s.started_at, "day", ZoneInfo(zone)) for s in syncs)
+    assert {bar.start: bar.total for bar in chart.bars if bar.total} == expected
 
 
 def test_it_links_a_bar_to_its_own_time_range(staff_client, sync):

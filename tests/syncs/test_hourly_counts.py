@@ -1,21 +1,23 @@
 import random
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.http import QueryDict
 from django.utils import timezone
 
+from syncs.breakdown import _from_syncs, sync_breakdown
 from syncs.buckets import chart_kind
 from syncs.filters import SyncFilter
-from syncs.models import Sync, SyncHourlyCount
+from syncs.models import Sync, SyncDailyCount, SyncHourlyCount, SyncMonthlyCount
 from syncs.rollup import sync_counts_rebuild
-from syncs.selectors import _from_syncs, sync_breakdown
 
 from ..factories import CompanyFactory, SyncFactory
 
 pytestmark = pytest.mark.django_db
 
 HOUR = datetime(2026, 11, 20, 14, 0, tzinfo=UTC)
+DAY = HOUR.replace(hour=0)
 
 
 def _counts() -> dict[tuple, int]:
@@ -23,6 +25,12 @@ def _counts() -> dict[tuple, int]:
         (c.hour, c.status_code, c.resolved): c.total
         for c in SyncHourlyCount.objects.all()
         if c.total
+    }
+
+
+def _daily() -> dict[tuple, int]:
+    return {
+        (c.day, c.status_code, c.resolved): c.total for c in SyncDailyCount.objects.all() if c.total
     }
 
 
@@ -66,12 +74,58 @@ def test_it_leaves_the_counts_alone_when_other_fields_change():
 
 
 def test_it_rebuilds_the_same_counts_from_the_syncs():
-    for minutes in (0, 59, 61, 300):
+    for minutes in (0, 59, 61, 300, 600):
         SyncFactory(started_at=HOUR + timedelta(minutes=minutes), status_code=4000)
-    before = _counts()
-    SyncHourlyCount.objects.all().delete()
+    SyncFactory(started_at=HOUR - timedelta(days=40), status_code=2000)
+    before = _counts(), _daily(), _monthly()
+    for model in (SyncHourlyCount, SyncDailyCount, SyncMonthlyCount):
+        model.objects.all().delete()
     sync_counts_rebuild()
-    assert _counts() == before
+    assert (_counts(), _daily(), _monthly()) == before
+
+
+def _monthly() -> dict[tuple, int]:
+    return {
+        (c.month, c.status_code, c.resolved): c.total
+        for c in SyncMonthlyCount.objects.all()
+        if c.total
+    }
+
+
+def test_it_counts_a_new_sync_in_its_utc_month():
+    first = datetime(2026, 11, 1, tzinfo=UTC)
+    SyncFactory(started_at=first - timedelta(seconds=1))
+    SyncFactory(started_at=first, failed=True)
+    assert _monthly() == {
+        (datetime(2026, 10, 1, tzinfo=UTC), 2000, False): 1,
+        (first, 5130, False): 1,
+    }
+
+
+def test_it_counts_a_new_sync_in_its_utc_day():
+    SyncFactory(started_at=DAY + timedelta(hours=23, minutes=59))
+    SyncFactory(started_at=DAY + timedelta(days=1))
+    assert _daily() == {(DAY, 2000, False): 1, (DAY + timedelta(days=1), 2000, False): 1}
+
+
+def test_it_moves_a_day_count_once_the_sync_is_resolved():
+    failed = SyncFactory(started_at=HOUR, failed=True)
+    failed.resolved_by = SyncFactory(started_at=HOUR + timedelta(days=2))
+    failed.save()
+    assert _daily() == {(DAY, 5130, True): 1, (DAY + timedelta(days=2), 2000, False): 1}
+
+
+def test_it_moves_a_day_count_when_the_start_changes_day():
+    sync = SyncFactory(started_at=HOUR)
+    sync.started_at = HOUR - timedelta(days=3)
+    sync.finished_at = sync.started_at + timedelta(seconds=8)
+    sync.save()
+    assert _daily() == {(DAY - timedelta(days=3), 2000, False): 1}
+
+
+def test_it_forgets_a_deleted_sync_in_its_day():
+    SyncFactory(started_at=HOUR).delete()
+    assert _daily() == {}
 
 
 @pytest.fixture
@@ -130,11 +184,82 @@ def test_it_counts_the_same_from_hourly_counts_as_from_the_syncs(history, params
     assert counted == expected and expected
 
 
-def test_it_uses_the_hourly_counts_in_zones_half_an_hour_off_utc():
-    # A count with no sync behind it shows whether the hourly counts were read at all.
-    hour = (timezone.now() - timedelta(days=2)).replace(hour=6, minute=0, second=0, microsecond=0)
-    SyncHourlyCount.objects.create(hour=hour, status_code=2000, resolved=False, total=5)
+def test_it_counts_whole_days_from_the_daily_counts_in_zones_half_an_hour_off_utc():
+    # A count with no sync behind it shows whether the daily counts were read at all.
+    day = (timezone.now() - timedelta(days=2)).replace(hour=0, minute=0, second=0, microsecond=0)
+    SyncDailyCount.objects.create(day=day, status_code=2000, resolved=False, total=5)
     filterset = SyncFilter(QueryDict("range=7d&tz=Asia/Kolkata"), queryset=Sync.objects.all())
     assert filterset.is_valid()
     tallies = sync_breakdown(filterset=filterset, kind=chart_kind(filterset.window))
     assert sum(t.total for t in tallies) == 5
+
+
+ZONES = ["UTC", "Europe/London", "America/New_York", "Asia/Kolkata", "Pacific/Chatham"]
+
+
+@pytest.fixture
+def long_history():
+    """Fifteen months of syncs, with some a minute either side of each month's start in each
+    zone, where a month bucket and the UTC days it is read from disagree."""
+    rng = random.Random(9)
+    now = timezone.now()
+    company = CompanyFactory()
+    starts = [now - timedelta(minutes=rng.randint(0, 60 * 24 * 450)) for _ in range(150)]
+    for name in ZONES:
+        month = now.astimezone(ZoneInfo(name)).replace(day=1, hour=0, minute=0, second=0)
+        for _ in range(15):
+            starts += [month - timedelta(minutes=1), month + timedelta(minutes=1)]
+            month = (month - timedelta(days=1)).replace(day=1)
+    for started in starts:
+        code = rng.choice([2000, 4000, 5130])
+        SyncFactory(company=company, started_at=started, status_code=code)
+    retry = Sync.objects.filter(status_code=2000).first()
+    resolved = Sync.objects.filter(status_code=5130).values_list("pk", flat=True)[:9]
+    Sync.objects.filter(pk__in=list(resolved)).update(resolved_by=retry)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        *(f"range=all&tz={zone}" for zone in ZONES),
+        "range=all&tz=Europe/London&unresolved=true",
+        "range=custom&start=2000-01-01T00:00&tz=America/New_York",
+        "range=30d&tz=UTC",
+        "range=30d&tz=Asia/Kolkata",
+    ],
+)
+def test_it_counts_months_and_years_from_the_daily_counts_as_from_the_syncs(long_history, params):
+    counted, expected = _both(params)
+    assert counted == expected and expected
+
+
+@pytest.mark.parametrize("zone", ZONES)
+def test_it_counts_custom_windows_from_the_counts_as_from_the_syncs(long_history, zone):
+    now = timezone.now().astimezone(ZoneInfo(zone))
+
+    def at(moment: datetime) -> str:
+        return moment.strftime("%Y-%m-%dT%H:%M")
+
+    windows = [
+        (now - timedelta(days=40, hours=3, minutes=15), now - timedelta(days=3, hours=7)),
+        (now - timedelta(days=10, minutes=50), now - timedelta(days=10, minutes=20)),
+        (now - timedelta(days=5), now + timedelta(days=2)),
+        (now - timedelta(days=300, minutes=7), now - timedelta(days=20)),
+    ]
+    for start, end in windows:
+        params = f"range=custom&start={at(start)}&end={at(end)}&tz={zone}"
+        counted, expected = _both(params)
+        assert counted == expected, params
+
+
+@pytest.mark.parametrize("zone", ["UTC", "America/New_York", "Asia/Kolkata"])
+def test_it_counts_whole_months_from_the_monthly_counts(zone):
+    SyncFactory(started_at=timezone.now() - timedelta(days=400))
+    month = (timezone.now() - timedelta(days=200)).replace(
+        day=1, hour=0, minute=0, second=0, microsecond=0
+    )
+    SyncMonthlyCount.objects.create(month=month, status_code=2000, resolved=False, total=7)
+    filterset = SyncFilter(QueryDict(f"range=all&tz={zone}"), queryset=Sync.objects.all())
+    assert filterset.is_valid()
+    tallies = sync_breakdown(filterset=filterset, kind=chart_kind(filterset.window))
+    assert sum(t.total for t in tallies) == 8
