@@ -229,13 +229,16 @@ def _sync_rows(syncs: QuerySet, position: int) -> QuerySet:
 def _tallied(
     rows: Iterable[tuple], edges_by_level: list[list[datetime]], starts: list[datetime]
 ) -> list[Tally]:
+    # Compared as naive UTC times, as the rows arrive: one conversion per edge, not per row.
+    naive = [[edge.astimezone(UTC).replace(tzinfo=None) for edge in e] for e in edges_by_level]
     sums: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
     for text, code, position, counted, unresolved in rows:
-        moment = datetime.fromisoformat(text).replace(tzinfo=UTC)
+        moment = datetime.fromisoformat(text)
         # Counted where this level's edges put it, taken back from where the coarser put it.
-        for edges, sign in ((edges_by_level[position], 1), (edges_by_level[position - 1], -1)):
-            if sign == -1 and position == 0:
-                continue
+        moves = [(naive[position], 1)] if position == 0 else [
+            (naive[position], 1), (naive[position - 1], -1)
+        ]  # fmt: skip
+        for edges, sign in moves:
             index = _bucket(edges, moment)
             if index is not None:
                 total = sums[(index, code)]
