@@ -50,6 +50,25 @@ def _sort_links(data: QueryDict, sort: list[str]) -> dict[str, dict]:
     return links
 
 
+def _sort_menus(sort: list[str]) -> list[list[tuple[str, str, bool]]]:
+    """Per sort key the menu offers: every choice as (value, label, chosen)."""
+    menus = []
+    for slot, chosen in enumerate([*sort, "", ""][:MAX_SORT_KEYS]):
+        options = [("", "Start Time ↓ (default)" if slot == 0 else "then…", False)]
+        for key, column in SORTABLE.items():
+            options.append((f"-{key}", f"{column.label} ↓ descending", chosen == f"-{key}"))
+            options.append((key, f"{column.label} ↑ ascending", chosen == key))
+        menus.append(options)
+    return menus
+
+
+def _sort_summary(sort: list[str]) -> str:
+    """The order the rows are in, e.g. "Start Time ↓, Company ↑"."""
+    return ", ".join(
+        f"{SORTABLE[key.lstrip('-')].label} {'↓' if key.startswith('-') else '↑'}" for key in sort
+    )
+
+
 def _card_links(data: QueryDict, dashboard: Dashboard) -> dict[str, str]:
     """Clicking a card narrows the history to what the card counts."""
     return {
@@ -102,8 +121,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "table": table,
             "page": page,
             "sort_links": _sort_links(request.GET, history.sort),
-            "sortable": SORTABLE,
-            "sort_slots": [*history.sort, "", ""][:MAX_SORT_KEYS],
+            "sort_menus": _sort_menus(history.sort),
+            "sort_summary": _sort_summary(history.sort),
             "toggleable": [(key, SyncTable.base_columns[key].verbose_name) for key in TOGGLEABLE],
             "query": _query(request.GET),
             "card_links": _card_links(request.GET, dashboard),

@@ -55,6 +55,13 @@ def test_it_escapes_what_companies_and_sync_engines_wrote(staff_client, staff_us
     assert "<script>alert" not in page and "<b>Bold" not in page
 
 
+def test_it_says_how_the_rows_are_sorted_and_preselects_the_sort_menus(staff_client, sync):
+    page = _page(staff_client, sort=["company", "-started"])
+    assert "sorted by Company ↑, Start Time ↓" in page
+    assert '<option value="company" selected>Company ↑ ascending</option>' in page
+    assert '<option value="-started" selected>Start Time ↓ descending</option>' in page
+
+
 def test_it_says_so_when_nothing_matches(staff_client):
     assert "No syncs match these filters" in _page(staff_client)
 
