@@ -71,7 +71,7 @@ class PushItemTable(RecordTable):
         return format_html('<span class="mono">{}</span>', record.parent_core_id)
 
     def render_data_type(self, record: PushItem) -> str:
-        return record.data_type
+        return record.data_type or EMPTY
 
     def render_status(self, record: PushItem) -> str:
         return push_status_badge(record.status)

@@ -208,9 +208,10 @@ def _dashboard(params: dict) -> Callable[[], None]:
         filterset = SyncFilter(_query(params), queryset=Sync.objects.all())
         filterset.is_valid()
         window = filterset.window
-        tallies = sync_breakdown(filterset=filterset, kind=chart_kind(window))
+        kind = chart_kind(window)
+        tallies = sync_breakdown(filterset=filterset, kind=kind)
         sync_code_counts(tallies=tallies)
-        sync_activity(tallies=tallies, window=window, selected=[])
+        sync_activity(tallies=tallies, window=window, kind=kind, selected=[])
 
     return dashboard
 

@@ -12,7 +12,7 @@ edges, the current hour and the half-hours of zones such as India's.
 
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from functools import reduce
@@ -30,6 +30,8 @@ from .models import SyncDailyCount, SyncHourlyCount, SyncMonthlyCount
 OPEN_END = datetime.max.replace(tzinfo=UTC)
 HOUR = timedelta(hours=1)
 STEPS = {"hour": HOUR, "day": timedelta(days=1)}
+# Beyond this many bucket edges the syncs are counted directly (see sync_breakdown).
+MAX_EDGES = 400
 
 
 @dataclass(frozen=True)
@@ -83,11 +85,11 @@ def _rounded(edges: list[datetime], end: datetime, unit: str) -> list[datetime]:
     return [_nearest(edge, unit) for edge in [*edges[:-1], end]]
 
 
-def _rounded_inwards(edges: list[datetime], end: datetime, open_end: bool) -> list[datetime]:
+def _rounded_inwards(edges: list[datetime], end: datetime) -> list[datetime]:
     """`edges` moved to whole hours, but inwards at the window's ends: the syncs read to
     correct the hours are only those inside the window, so no hour may reach outside it."""
     first = _ceil(edges[0], "hour")
-    last = max(_ceil(end, "hour") if open_end else _floor(end, "hour"), first)
+    last = max(_floor(end, "hour"), first)
     inner = (min(max(_nearest(edge, "hour"), first), last) for edge in edges[1:-1])
     return [first, *inner, last]
 
@@ -114,13 +116,13 @@ def _within(field: str, spans: list[tuple[datetime, datetime]]) -> Q:
 
 
 def _units(spans: list[tuple[datetime, datetime]], unit: str) -> list[datetime]:
-    """Every `unit` starting in `spans`: listed, as building one range per span costs the
-    ORM more than the database spends on the list."""
+    """Every day or hour starting in `spans`: a list is one parameter per unit, where a
+    range per span would make the query longer."""
     units = []
     for low, high in spans:
         while low < high:
             units.append(low)
-            low = _ceil(low + HOUR, unit) if unit == "month" else low + STEPS[unit]
+            low += STEPS[unit]
     return units
 
 
@@ -139,9 +141,11 @@ def _bucket(edges: list[datetime], moment: datetime) -> int | None:
 
 
 def sync_breakdown(*, filterset, kind: str) -> list[Tally]:
-    """Syncs the filters match, but for the status filter, counted per `kind` bucket (hour,
-    day, month, year) and status code, in one query (two for a window without a start, whose
-    first hour is looked up). A search counts the syncs it matches."""
+    """Syncs `filterset` matches counted per `kind` bucket (hour, day, month, year) and status
+    code, in one query (two for a window without a start, whose first hour is looked up). The
+    counts know the window and the unresolved filter but no status filter: callers pass the
+    history's filters without it (`History.counts_filterset`). A search counts the syncs it
+    matches."""
     window, zone, now = filterset.window, filterset.window.zone, timezone.now()
     if filterset.form.cleaned_data.get("q"):
         return _from_syncs(filterset.qs, kind, zone)
@@ -152,13 +156,17 @@ def sync_breakdown(*, filterset, kind: str) -> list[Tally]:
     if start is None or start >= stop:
         return _from_syncs(filterset.qs, kind, zone)
     edges = _edges(window, kind, zone, start, stop)
+    if len(edges) > MAX_EDGES or (kind == "hour" and zone.utcoffset(start) != zone.utcoffset(stop)):
+        # Hours across a clock change are counted as the database labels them, and a century
+        # of monthly edges would be more ranges than SQLite parses in one query.
+        return _from_syncs(filterset.qs, kind, zone)
     end = window.end or now
     unresolved_only = filterset.form.cleaned_data.get("unresolved")
     connection = connections[filterset.qs.db]
     parts, levels = [], []
     for position, level in enumerate(LEVELS):
         if level is LEVELS[-1]:
-            rounded = _rounded_inwards(edges, end, open_end=window.end is None)
+            rounded = _rounded_inwards(edges, end)
         else:
             rounded = _rounded(edges, end, level.unit)
         coarser = levels[-1] if levels else None
@@ -177,7 +185,9 @@ def sync_breakdown(*, filterset, kind: str) -> list[Tally]:
         )
         found = cursor.fetchall()
     starts = [bucket_floor(start, kind, zone), *edges[1:-1]]
-    return _tallied(found, [*levels, edges], starts)
+    # A window without an end also holds syncs dated after now, each in its own bucket.
+    tail = None if window.end else (lambda moment: bucket_floor(moment, kind, zone))
+    return _tallied(found, [*levels, edges], starts, tail)
 
 
 # A stored time as ISO text in UTC, per database: thousands of rows come back, and reading
@@ -241,11 +251,15 @@ def _sync_rows(syncs: QuerySet, position: int) -> QuerySet:
 
 
 def _tallied(
-    rows: Iterable[tuple], edges_by_level: list[list[datetime]], starts: list[datetime]
+    rows: Iterable[tuple],
+    edges_by_level: list[list[datetime]],
+    starts: list[datetime],
+    tail: Callable[[datetime], datetime] | None,
 ) -> list[Tally]:
     # Compared as naive UTC times, as the rows arrive: one conversion per edge, not per row.
     naive = [[edge.astimezone(UTC).replace(tzinfo=None) for edge in e] for e in edges_by_level]
-    sums: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
+    syncs, last = len(edges_by_level) - 1, len(starts) - 1
+    sums: dict[tuple[datetime, int], list[int]] = defaultdict(lambda: [0, 0])
     for text, code, position, counted, unresolved in rows:
         moment = datetime.fromisoformat(text)
         # Counted where this level's edges put it, taken back from where the coarser put it.
@@ -254,13 +268,17 @@ def _tallied(
         ]  # fmt: skip
         for edges, sign in moves:
             index = _bucket(edges, moment)
-            if index is not None:
-                total = sums[(index, code)]
-                total[0] += sign * counted
-                total[1] += sign * (unresolved or 0)
+            if index is None:
+                continue
+            bucket = starts[index]
+            if tail and sign == 1 and position == syncs and index == last:
+                bucket = max(bucket, tail(moment.replace(tzinfo=UTC)))
+            total = sums[(bucket, code)]
+            total[0] += sign * counted
+            total[1] += sign * (unresolved or 0)
     return [
-        Tally(starts[index], code, total, unresolved)
-        for (index, code), (total, unresolved) in sums.items()
+        Tally(bucket, code, total, unresolved)
+        for (bucket, code), (total, unresolved) in sums.items()
         if total or unresolved
     ]
 

@@ -8,7 +8,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from .breakdown import Tally
-from .buckets import bucket_after, bucket_floor, chart_kind
+from .buckets import bucket_after, bucket_floor
 from .filters import Window
 from .status import Family, status_for
 
@@ -93,9 +93,10 @@ def _label(moment: datetime, kind: str) -> str:
     return moment.strftime(formats[kind])
 
 
-def sync_activity(*, tallies: list[Tally], window: Window, selected: list[int]) -> Chart:
-    """Bars covering the window (or the data, for an open window), from the breakdown."""
-    kind, zone = chart_kind(window), window.zone
+def sync_activity(*, tallies: list[Tally], window: Window, kind: str, selected: list[int]) -> Chart:
+    """Bars covering the window (or the data, for an open window), from the breakdown of
+    the same `kind`."""
+    zone = window.zone
     found: dict[datetime, dict[str, int]] = {}
     for tally in tallies:
         family = _family(tally.code)

@@ -124,7 +124,9 @@ class TimeZoneFilter(django_filters.Filter):
 class HistoryForm(forms.Form):
     def clean(self) -> dict:
         data = super().clean()
-        start, end = data.get("start"), data.get("end")
+        # Either end may name its own offset; the other is read in the reader's zone.
+        zone = zoneinfo.ZoneInfo(data.get("tz") or timezone.get_current_timezone_name())
+        start, end = _in_zone(data.get("start"), zone), _in_zone(data.get("end"), zone)
         if start and end and start >= end:
             self.add_error("end", "The end of the date range must come after its start.")
         return data

@@ -157,8 +157,8 @@ class Sync(models.Model):
 class SyncHourlyCount(models.Model):
     """How many syncs started in one UTC hour with one status code, resolved or not.
 
-    Database triggers on the sync table keep it current (migration 0003), so the dashboard
-    can count years of history without reading every sync.
+    Database triggers on the sync table keep it current (migrations 0003 and 0004), so the
+    dashboard never reads every sync.
     """
 
     hour = models.DateTimeField()

@@ -7,7 +7,7 @@ are installed by migrations 0003 and 0004.
 from django.db import connection
 
 # Per level: its table, its column and how a start time is cut down to it on each database.
-LEVELS = [
+ROLLUPS = [
     (
         "syncs_synchourlycount",
         "hour",
@@ -37,7 +37,7 @@ LEVELS = [
 
 def rebuild_sql(vendor: str) -> list[str]:
     statements = []
-    for table, column, unit in LEVELS:
+    for table, column, unit in ROLLUPS:
         statements += [
             f"DELETE FROM {table}",
             f"INSERT INTO {table} ({column}, status_code, resolved, total) "

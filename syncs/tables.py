@@ -57,8 +57,9 @@ class SyncTable(RecordTable):
         self.back = "?" + urlencode({"back": detail_query}) if detail_query else ""
 
     # The cells below run for every row of every page, so they are built with f-strings:
-    # only what a person or a sync engine wrote (names, platforms, notes, the link's query)
-    # is escaped; ids, times and status labels cannot hold markup.
+    # only what a person or a sync engine wrote (names, the link's query) is escaped here;
+    # ids, times and status labels cannot hold markup. Cells returned as plain strings
+    # (platforms, notes) are escaped by RecordTable.html_rows, so they must stay plain.
     def render_company(self, record) -> str:
         return mark_safe(
             f'<span class="company-name">{escape(record.company.name)}</span> '
@@ -93,14 +94,14 @@ class SyncTable(RecordTable):
         return badge(status_for(record.status_code))
 
     def render_source(self, record) -> str:
-        return record.source_platform
+        return record.source_platform or "—"
 
     def render_destination(self, record) -> str:
-        return record.destination_platform
+        return record.destination_platform or "—"
 
     def render_data_range(self, record) -> str:
         if not record.data_start:
-            return "—"
+            return ""
         return format_html("{} → {}", utc_time(record.data_start), utc_time(record.data_finish))
 
     def render_items(self, record) -> str:

@@ -2,9 +2,9 @@
 
 from django.db import migrations, models
 
-# The triggers of migration 0003 now keep daily and monthly levels beside the hourly one: each
-# change to a sync moves one count out of the hour, day and month, code and resolution it had
-# and into the ones it has.
+# Replaces the triggers of migration 0003 with ones that keep daily and monthly levels beside
+# the hourly one: each change to a sync moves one count out of the hour, day and month, code
+# and resolution it had and into the ones it has.
 HOURLY = ("syncs_synchourlycount", "hour")
 DAILY = ("syncs_syncdailycount", "day")
 MONTHLY = ("syncs_syncmonthlycount", "month")

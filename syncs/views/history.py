@@ -85,7 +85,8 @@ def home(request: HttpRequest) -> HttpResponse:
     filterset = history.filterset
     window = filterset.window
     selected = filterset.form.cleaned_data.get("status") or []
-    tallies = sync_breakdown(filterset=history.counts_filterset, kind=chart_kind(window))
+    kind = chart_kind(window)
+    tallies = sync_breakdown(filterset=history.counts_filterset, kind=kind)
     counts = sync_code_counts(tallies=tallies)
     page = history.page(request.GET.get("cursor"))
     item_counts = (
@@ -94,7 +95,7 @@ def home(request: HttpRequest) -> HttpResponse:
         else {}
     )
     dashboard = sync_dashboard(counts=counts, selected=selected)
-    chart = sync_activity(tallies=tallies, window=window, selected=selected)
+    chart = sync_activity(tallies=tallies, window=window, kind=kind, selected=selected)
     # Each bar links to the same view narrowed to its own span.
     outside = _query(request.GET, range=None, start=None, end=None)
     for bar in chart.bars:

@@ -62,6 +62,13 @@ def test_it_says_how_the_rows_are_sorted_and_preselects_the_sort_menus(staff_cli
     assert '<option value="-started" selected>Start Time ↓ descending</option>' in page
 
 
+def test_it_shows_a_dash_for_platforms_a_sync_engine_left_blank(staff_client, staff_user):
+    Preference.objects.create(user=staff_user, history_columns=["source", "destination"])
+    SyncFactory(source_platform="", destination_platform="")
+    page = _page(staff_client)
+    assert '<td class="col-source">—</td><td class="col-destination">—</td>' in page
+
+
 def test_it_says_so_when_nothing_matches(staff_client):
     assert "No syncs match these filters" in _page(staff_client)
 
@@ -257,8 +264,8 @@ def test_it_uses_the_same_queries_however_many_rows(
     Preference.objects.create(user=staff_user, history_columns=["company", "items", "status"])
     for sync in SyncFactory.create_batch(rows, company=company):
         PushItemFactory(sync=sync)
-    # session, user, preference, the counts (daily, hourly and the window's part-hours in
-    # one), page of syncs, their item counts
+    # session, user, preference, the counts (monthly, daily, hourly and the window's
+    # part-hours in one), page of syncs, their item counts
     with django_assert_num_queries(6):
         staff_client.get(reverse("home"))
 

@@ -97,3 +97,19 @@ def test_it_answers_an_export_with_a_bad_date_without_failing(staff_client, sync
     response = staff_client.get(reverse("history-export"), {"end": "9999-12-31T23:59"})
     body = b"".join(response.streaming_content).decode()
     assert response.status_code == 200 and str(sync.id) in body
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"start": "2026-01-01T00:00+05:00", "end": "2026-01-02T00:00"},
+        {"start": "2026-01-01T00:00", "end": "2026-01-02T00:00Z", "tz": "America/New_York"},
+    ],
+)
+def test_it_compares_a_start_and_end_of_which_only_one_names_an_offset(staff_client, params):
+    assert _problems(staff_client, **params) == []
+
+
+def test_it_explains_an_end_with_an_offset_before_a_start_without_one(staff_client):
+    problems = _problems(staff_client, start="2026-01-02T00:00", end="2026-01-01T00:00Z")
+    assert any("must come after its start" in p for p in problems)

@@ -263,3 +263,37 @@ def test_it_counts_whole_months_from_the_monthly_counts(zone):
     assert filterset.is_valid()
     tallies = sync_breakdown(filterset=filterset, kind=chart_kind(filterset.window))
     assert sum(t.total for t in tallies) == 8
+
+
+def test_it_counts_a_sync_dated_in_the_future_in_its_own_bucket():
+    now = timezone.now()
+    SyncFactory(started_at=now - timedelta(hours=1))
+    SyncFactory(started_at=now + timedelta(days=2))
+    counted, expected = _both("range=7d&tz=UTC")
+    assert counted == expected
+
+
+@pytest.mark.parametrize(
+    ("zone", "syncs", "window"),
+    [
+        # 01:30 summer time, then 01:30 winter time: the hour the clocks go back repeats.
+        ("America/New_York", ["2026-11-01T05:30", "2026-11-01T06:30"], "2026-11-01T00:00"),
+        # Lord Howe Island moves its clocks by half an hour.
+        ("Australia/Lord_Howe", ["2026-04-04T16:40", "2026-04-04T14:10"], "2026-04-05T00:00"),
+    ],
+)
+def test_it_counts_hours_across_a_clock_change_as_from_the_syncs(zone, syncs, window):
+    for started in syncs:
+        SyncFactory(started_at=datetime.fromisoformat(started).replace(tzinfo=UTC))
+    start = datetime.fromisoformat(window)
+    end = (start + timedelta(hours=6)).isoformat(timespec="minutes")
+    counted, expected = _both(f"range=custom&start={window}&end={end}&tz={zone}")
+    assert counted == expected and expected
+
+
+def test_it_counts_a_history_reaching_back_a_century_in_a_half_hour_zone():
+    # One edge per month since 1900 would be more ranges than SQLite parses in one query.
+    SyncFactory(started_at=datetime(1900, 1, 1, tzinfo=UTC))
+    SyncFactory(started_at=timezone.now() - timedelta(days=3))
+    counted, expected = _both("range=all&tz=Asia/Kolkata")
+    assert counted == expected
