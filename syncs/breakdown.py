@@ -24,7 +24,7 @@ from django.db.models.functions import Trunc
 from django.utils import timezone
 
 from .buckets import bucket_after, bucket_floor
-from .models import SyncDailyCount, SyncHourlyCount, SyncMonthlyCount
+from .models import StartedCount, SyncDailyCount, SyncHourlyCount, SyncMonthlyCount
 
 # Beyond any start time: the last bucket of a window without an end is open.
 OPEN_END = datetime.max.replace(tzinfo=UTC)
@@ -66,18 +66,8 @@ def _nearest(moment: datetime, unit: str) -> datetime:
     return floor if moment - floor < ceil - moment else ceil
 
 
-@dataclass(frozen=True)
-class Level:
-    model: type
-    unit: str
-
-
 # Coarsest first: each level corrects the one before it.
-LEVELS = [
-    Level(SyncMonthlyCount, "month"),
-    Level(SyncDailyCount, "day"),
-    Level(SyncHourlyCount, "hour"),
-]
+LEVELS = [SyncMonthlyCount, SyncDailyCount, SyncHourlyCount]
 
 
 def _rounded(edges: list[datetime], end: datetime, unit: str) -> list[datetime]:
@@ -208,7 +198,7 @@ class UtcText(Func):
 
 
 def _level_sql(
-    level: Level,
+    level: type[StartedCount],
     position: int,
     rounded: list[datetime],
     coarser: list[datetime] | None,
@@ -232,7 +222,7 @@ def _level_sql(
     sql = (
         f"SELECT {UTC_TEXT[connection.vendor].format(column)}, status_code, {position}, "
         f"SUM(total), SUM(CASE WHEN resolved THEN 0 ELSE total END) "
-        f"FROM {level.model._meta.db_table} WHERE {where} GROUP BY 1, 2"
+        f"FROM {level._meta.db_table} WHERE {where} GROUP BY 1, 2"
     )
     return sql, params
 

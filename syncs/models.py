@@ -154,17 +154,28 @@ class Sync(models.Model):
         return self.status.is_in_progress
 
 
-class SyncHourlyCount(models.Model):
-    """How many syncs started in one UTC hour with one status code, resolved or not.
+class StartedCount(models.Model):
+    """How many syncs started in one UTC hour, day or month with one status code, resolved or
+    not. Database triggers on the sync table keep every level current (migrations 0003 and
+    0004), so the dashboard never reads every sync."""
 
-    Database triggers on the sync table keep it current (migrations 0003 and 0004), so the
-    dashboard never reads every sync.
-    """
+    unit = ""  # the name of the field holding the start of the hour, day or month
+    label = ""  # how __str__ writes that start
 
-    hour = models.DateTimeField()
     status_code = models.PositiveIntegerField()
     resolved = models.BooleanField()
     total = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{getattr(self, self.unit):{self.label}} {self.status_code}: {self.total}"
+
+
+class SyncHourlyCount(StartedCount):
+    unit, label = "hour", "%Y-%m-%d %H:00"
+    hour = models.DateTimeField()
 
     class Meta:
         constraints = [
@@ -173,18 +184,10 @@ class SyncHourlyCount(models.Model):
             )
         ]
 
-    def __str__(self) -> str:
-        return f"{self.hour:%Y-%m-%d %H}:00 {self.status_code}: {self.total}"
 
-
-class SyncDailyCount(models.Model):
-    """How many syncs started on one UTC day (its midnight) with one status code, resolved or
-    not, kept by the same triggers as the hourly counts (migration 0004)."""
-
+class SyncDailyCount(StartedCount):
+    unit, label = "day", "%Y-%m-%d"
     day = models.DateTimeField()
-    status_code = models.PositiveIntegerField()
-    resolved = models.BooleanField()
-    total = models.IntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -193,19 +196,10 @@ class SyncDailyCount(models.Model):
             )
         ]
 
-    def __str__(self) -> str:
-        return f"{self.day:%Y-%m-%d} {self.status_code}: {self.total}"
 
-
-class SyncMonthlyCount(models.Model):
-    """How many syncs started in one UTC month (its first midnight) with one status code,
-    resolved or not, kept by the same triggers as the hourly counts (migration 0004): years
-    of history are a few hundred rows."""
-
+class SyncMonthlyCount(StartedCount):
+    unit, label = "month", "%Y-%m"
     month = models.DateTimeField()
-    status_code = models.PositiveIntegerField()
-    resolved = models.BooleanField()
-    total = models.IntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -213,6 +207,3 @@ class SyncMonthlyCount(models.Model):
                 fields=["month", "status_code", "resolved"], name="syncmonthlycount_unique"
             )
         ]
-
-    def __str__(self) -> str:
-        return f"{self.month:%Y-%m} {self.status_code}: {self.total}"

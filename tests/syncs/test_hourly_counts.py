@@ -20,37 +20,39 @@ HOUR = datetime(2026, 11, 20, 14, 0, tzinfo=UTC)
 DAY = HOUR.replace(hour=0)
 
 
-def _counts() -> dict[tuple, int]:
+def _counted(model=SyncHourlyCount) -> dict[tuple, int]:
     return {
-        (c.hour, c.status_code, c.resolved): c.total
-        for c in SyncHourlyCount.objects.all()
+        (getattr(c, model.unit), c.status_code, c.resolved): c.total
+        for c in model.objects.all()
         if c.total
     }
 
 
 def _daily() -> dict[tuple, int]:
-    return {
-        (c.day, c.status_code, c.resolved): c.total for c in SyncDailyCount.objects.all() if c.total
-    }
+    return _counted(SyncDailyCount)
+
+
+def _monthly() -> dict[tuple, int]:
+    return _counted(SyncMonthlyCount)
 
 
 def test_it_counts_a_new_sync_in_its_hour():
     SyncFactory(started_at=HOUR + timedelta(minutes=42))
-    assert _counts() == {(HOUR, 2000, False): 1}
+    assert _counted() == {(HOUR, 2000, False): 1}
 
 
 def test_it_moves_a_sync_whose_status_changes():
     sync = SyncFactory(started_at=HOUR, running=True)
     sync.status_code, sync.finished_at = 2000, HOUR + timedelta(minutes=1)
     sync.save()
-    assert _counts() == {(HOUR, 2000, False): 1}
+    assert _counted() == {(HOUR, 2000, False): 1}
 
 
 def test_it_moves_a_failed_sync_once_it_is_resolved():
     failed = SyncFactory(started_at=HOUR, failed=True)
     failed.resolved_by = SyncFactory(started_at=HOUR + timedelta(hours=1))
     failed.save()
-    assert _counts() == {(HOUR, 5130, True): 1, (HOUR + timedelta(hours=1), 2000, False): 1}
+    assert _counted() == {(HOUR, 5130, True): 1, (HOUR + timedelta(hours=1), 2000, False): 1}
 
 
 def test_it_moves_a_sync_whose_start_changes():
@@ -58,12 +60,12 @@ def test_it_moves_a_sync_whose_start_changes():
     sync.started_at = HOUR - timedelta(hours=3)
     sync.finished_at = sync.started_at + timedelta(seconds=8)
     sync.save()
-    assert _counts() == {(HOUR - timedelta(hours=3), 2000, False): 1}
+    assert _counted() == {(HOUR - timedelta(hours=3), 2000, False): 1}
 
 
 def test_it_forgets_a_deleted_sync():
     SyncFactory(started_at=HOUR).delete()
-    assert _counts() == {}
+    assert _counted() == {}
 
 
 def test_it_leaves_the_counts_alone_when_other_fields_change():
@@ -77,19 +79,11 @@ def test_it_rebuilds_the_same_counts_from_the_syncs():
     for minutes in (0, 59, 61, 300, 600):
         SyncFactory(started_at=HOUR + timedelta(minutes=minutes), status_code=4000)
     SyncFactory(started_at=HOUR - timedelta(days=40), status_code=2000)
-    before = _counts(), _daily(), _monthly()
+    before = _counted(), _daily(), _monthly()
     for model in (SyncHourlyCount, SyncDailyCount, SyncMonthlyCount):
         model.objects.all().delete()
     sync_counts_rebuild()
-    assert (_counts(), _daily(), _monthly()) == before
-
-
-def _monthly() -> dict[tuple, int]:
-    return {
-        (c.month, c.status_code, c.resolved): c.total
-        for c in SyncMonthlyCount.objects.all()
-        if c.total
-    }
+    assert (_counted(), _daily(), _monthly()) == before
 
 
 def test_it_counts_a_new_sync_in_its_utc_month():
@@ -297,3 +291,16 @@ def test_it_counts_a_history_reaching_back_a_century_in_a_half_hour_zone():
     SyncFactory(started_at=timezone.now() - timedelta(days=3))
     counted, expected = _both("range=all&tz=Asia/Kolkata")
     assert counted == expected
+
+
+@pytest.mark.parametrize(
+    ("model", "text"),
+    [
+        (SyncHourlyCount, "2026-11-20 14:00 5130: 3"),
+        (SyncDailyCount, "2026-11-20 5130: 3"),
+        (SyncMonthlyCount, "2026-11 5130: 3"),
+    ],
+)
+def test_it_names_a_count_by_its_hour_day_or_month(model, text):
+    count = model(**{model.unit: HOUR}, status_code=5130, resolved=False, total=3)
+    assert str(count) == text
