@@ -154,6 +154,10 @@ class Sync(models.Model):
         return self.status.is_in_progress
 
 
+def _one_row_per(unit: str, table: str) -> models.UniqueConstraint:
+    return models.UniqueConstraint(fields=[unit, "status_code", "resolved"], name=f"{table}_unique")
+
+
 class StartedCount(models.Model):
     """How many syncs started in one UTC hour, day or month with one status code, resolved or
     not. Database triggers on the sync table keep every level current (migrations 0003 and
@@ -178,11 +182,7 @@ class SyncHourlyCount(StartedCount):
     hour = models.DateTimeField()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["hour", "status_code", "resolved"], name="synchourlycount_unique"
-            )
-        ]
+        constraints = [_one_row_per("hour", "synchourlycount")]
 
 
 class SyncDailyCount(StartedCount):
@@ -190,11 +190,7 @@ class SyncDailyCount(StartedCount):
     day = models.DateTimeField()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["day", "status_code", "resolved"], name="syncdailycount_unique"
-            )
-        ]
+        constraints = [_one_row_per("day", "syncdailycount")]
 
 
 class SyncMonthlyCount(StartedCount):
@@ -202,8 +198,4 @@ class SyncMonthlyCount(StartedCount):
     month = models.DateTimeField()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["month", "status_code", "resolved"], name="syncmonthlycount_unique"
-            )
-        ]
+        constraints = [_one_row_per("month", "syncmonthlycount")]
