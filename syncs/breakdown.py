@@ -1,13 +1,13 @@
 """How many syncs started per time bucket and status code: the cards, the status counts and
 the chart of the history all come from one breakdown.
 
-Years of history are counted from the monthly, daily and hourly counts that database
-triggers keep (migrations 0003 and 0004), never by reading every sync. Buckets are days or
-months in the reader's zone, whose edges rarely fall on UTC months or days, so each level
+Years of history are counted from the monthly, daily, hourly and quarter-hourly counts that
+database triggers keep (migrations 0003 to 0005), never by reading every sync. Buckets are
+days or months in the reader's zone, whose edges rarely fall on UTC months or days, so each level
 counts with its edges moved to the nearest whole unit and the next finer level corrects the
 difference: each correction moves only the units between an edge and its rounded version
-from one bucket to the next. Syncs themselves are read only for part-hours: the window's
-edges, the current hour and the half-hours of zones such as India's.
+from one bucket to the next. Syncs themselves are read only for part quarter hours: the
+window's own edges and the current quarter hour.
 """
 
 from bisect import bisect_right
@@ -19,17 +19,27 @@ from functools import reduce
 from operator import or_
 
 from django.db import connections
-from django.db.models import CharField, Count, F, Func, Q, QuerySet, Value
+from django.db.models import Case, CharField, Count, F, Func, Min, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Trunc
 from django.utils import timezone
 
 from .buckets import bucket_after, bucket_floor
-from .models import StartedCount, SyncDailyCount, SyncHourlyCount, SyncMonthlyCount
+from .models import (
+    StartedCount,
+    SyncDailyCount,
+    SyncHourlyCount,
+    SyncMonthlyCount,
+    SyncQuarterHourCount,
+)
 
 # Beyond any start time: the last bucket of a window without an end is open.
 OPEN_END = datetime.max.replace(tzinfo=UTC)
-HOUR = timedelta(hours=1)
-STEPS = {"hour": HOUR, "day": timedelta(days=1)}
+STEPS = {
+    "quarter_hour": timedelta(minutes=15),
+    "hour": timedelta(hours=1),
+    "day": timedelta(days=1),
+}
 # Beyond this many bucket edges the syncs are counted directly (see sync_breakdown).
 MAX_EDGES = 400
 
@@ -45,7 +55,10 @@ class Tally:
 
 
 def _floor(moment: datetime, unit: str) -> datetime:
-    moment = moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    moment = moment.astimezone(UTC).replace(second=0, microsecond=0)
+    if unit == "quarter_hour":
+        return moment.replace(minute=moment.minute - moment.minute % 15)
+    moment = moment.replace(minute=0)
     if unit == "hour":
         return moment
     moment = moment.replace(hour=0)
@@ -58,7 +71,7 @@ def _ceil(moment: datetime, unit: str) -> datetime:
         return floor
     if unit == "month":
         return (floor + timedelta(days=32)).replace(day=1)
-    return floor + (HOUR if unit == "hour" else timedelta(days=1))
+    return floor + STEPS[unit]
 
 
 def _nearest(moment: datetime, unit: str) -> datetime:
@@ -67,7 +80,7 @@ def _nearest(moment: datetime, unit: str) -> datetime:
 
 
 # Coarsest first: each level corrects the one before it.
-LEVELS = [SyncMonthlyCount, SyncDailyCount, SyncHourlyCount]
+LEVELS = [SyncMonthlyCount, SyncDailyCount, SyncHourlyCount, SyncQuarterHourCount]
 
 
 def _rounded(edges: list[datetime], end: datetime, unit: str) -> list[datetime]:
@@ -75,12 +88,12 @@ def _rounded(edges: list[datetime], end: datetime, unit: str) -> list[datetime]:
     return [_nearest(edge, unit) for edge in [*edges[:-1], end]]
 
 
-def _rounded_inwards(edges: list[datetime], end: datetime) -> list[datetime]:
-    """`edges` moved to whole hours, but inwards at the window's ends: the syncs read to
-    correct the hours are only those inside the window, so no hour may reach outside it."""
-    first = _ceil(edges[0], "hour")
-    last = max(_floor(end, "hour"), first)
-    inner = (min(max(_nearest(edge, "hour"), first), last) for edge in edges[1:-1])
+def _rounded_inwards(edges: list[datetime], end: datetime, unit: str) -> list[datetime]:
+    """`edges` moved to whole `unit`s, but inwards at the window's ends: the syncs read to
+    correct the finest level are only those inside the window, so no unit may reach outside."""
+    first = _ceil(edges[0], unit)
+    last = max(_floor(end, unit), first)
+    inner = (min(max(_nearest(edge, unit), first), last) for edge in edges[1:-1])
     return [first, *inner, last]
 
 
@@ -106,14 +119,33 @@ def _within(field: str, spans: list[tuple[datetime, datetime]]) -> Q:
 
 
 def _units(spans: list[tuple[datetime, datetime]], unit: str) -> list[datetime]:
-    """Every day or hour starting in `spans`: a list is one parameter per unit, where a
-    range per span would make the query longer."""
+    """Every day, hour or quarter hour starting in `spans`: a list is one parameter per unit,
+    where a range per span would make the query longer."""
     units = []
     for low, high in spans:
         while low < high:
             units.append(low)
             low += STEPS[unit]
     return units
+
+
+def _breaks(spans, *edge_lists: list[datetime]) -> list[datetime]:
+    """The edges of either list inside `spans`, in order: between two of them every unit
+    falls in the same bucket under both lists, so the database can sum them as one row."""
+    inside = {
+        edge
+        for edges in edge_lists
+        for edge in edges
+        if edge != OPEN_END and any(low <= edge <= high for low, high in spans)
+    }
+    return sorted(inside)
+
+
+def _segment(column: str, breaks: list[datetime], connection) -> tuple[str, list]:
+    """Which stretch between `breaks` a row's `column` falls in, as SQL and its parameters."""
+    adapt = connection.ops.adapt_datetimefield_value
+    whens = " ".join(f"WHEN {column} < %s THEN {index}" for index in range(len(breaks)))
+    return f"CASE {whens} ELSE {len(breaks)} END", [adapt(edge) for edge in breaks]
 
 
 def _edges(window, kind: str, zone: tzinfo, start: datetime, stop: datetime) -> list[datetime]:
@@ -156,7 +188,7 @@ def sync_breakdown(*, filterset, kind: str) -> list[Tally]:
     parts, levels = [], []
     for position, level in enumerate(LEVELS):
         if level is LEVELS[-1]:
-            rounded = _rounded_inwards(edges, end)
+            rounded = _rounded_inwards(edges, end, level.unit)
         else:
             rounded = _rounded(edges, end, level.unit)
         coarser = levels[-1] if levels else None
@@ -164,8 +196,10 @@ def sync_breakdown(*, filterset, kind: str) -> list[Tally]:
         levels.append(rounded)
     spans = _between(levels[-1], edges)
     if spans:
-        syncs = _sync_rows(filterset.qs.filter(_within("started_at", spans)), len(LEVELS))
-        parts.append(syncs.query.get_compiler(connection=connection).as_sql())
+        syncs = filterset.qs.filter(_within("started_at", spans))
+        future = None if window.end else now
+        rows = _sync_rows(syncs, len(LEVELS), _breaks(spans, levels[-1], edges), future)
+        parts.append(rows.query.get_compiler(connection=connection).as_sql())
     statements = [part for part in parts if part is not None]
     with connection.cursor() as cursor:
         # Read straight from the cursor: the ORM's per-row work was most of this function.
@@ -205,33 +239,49 @@ def _level_sql(
     unresolved_only: bool,
     connection,
 ) -> tuple[str, list] | None:
-    """One level's rows as (UTC text, code, level, total, unresolved). Written out rather
-    than built through the ORM, which took longer to build them than the database to run
-    them: the coarsest level reads its whole span, the others only the units to correct."""
+    """One level's rows as (UTC text, code, level, total, unresolved), a row per code and
+    stretch between edges, named by its first unit. Written out rather than built through the
+    ORM, which took longer to build them than the database to run them: the coarsest level
+    reads its whole span, the others only the units to correct."""
     adapt = connection.ops.adapt_datetimefield_value
     column = level.unit
     if coarser is None:
+        spans = [(rounded[0], rounded[-1])]
         where, params = f"{column} >= %s AND {column} < %s", [adapt(rounded[0]), adapt(rounded[-1])]
     else:
-        units = _units(_between(coarser, rounded), level.unit)
+        spans = _between(coarser, rounded)
+        units = _units(spans, level.unit)
         if not units:
             return None
         where, params = f"{column} IN ({', '.join(['%s'] * len(units))})", [adapt(u) for u in units]
     if unresolved_only:
         where += " AND NOT resolved AND status_code BETWEEN 4000 AND 5999"
+    segment, segment_params = _segment(column, _breaks(spans, rounded, coarser or []), connection)
     sql = (
-        f"SELECT {UTC_TEXT[connection.vendor].format(column)}, status_code, {position}, "
-        f"SUM(total), SUM(CASE WHEN resolved THEN 0 ELSE total END) "
-        f"FROM {level._meta.db_table} WHERE {where} GROUP BY 1, 2"
+        f"SELECT {UTC_TEXT[connection.vendor].format(f'MIN({column})')}, status_code, "
+        f"{position}, SUM(total), SUM(CASE WHEN resolved THEN 0 ELSE total END) "
+        f"FROM {level._meta.db_table} WHERE {where} GROUP BY {segment}, status_code"
     )
-    return sql, params
+    return sql, [*params, *segment_params]
 
 
-def _sync_rows(syncs: QuerySet, position: int) -> QuerySet:
+def _sync_rows(
+    syncs: QuerySet, position: int, breaks: list[datetime], future: datetime | None
+) -> QuerySet:
+    """The syncs' rows, one per code and stretch between `breaks`, except that syncs dated
+    after `future` (now, in a window without an end) each have their own: their bucket is
+    that of their own start."""
+    connection = connections[syncs.db]
+    quote = connection.ops.quote_name
+    column = f"{quote(syncs.model._meta.db_table)}.{quote('started_at')}"
+    grouping = {"segment": RawSQL(*_segment(column, breaks, connection)), "code": F("status_code")}
+    if future is not None:
+        grouping["later"] = Case(When(started_at__gte=future, then="started_at"))
     return (
         syncs.order_by()
-        .values(moment=UtcText("started_at"), code=F("status_code"))
+        .values(**grouping)
         .annotate(
+            moment=Min(UtcText("started_at")),
             level=Value(position),
             counted=Count("id"),
             counted_unresolved=Count("id", filter=Q(resolved_by__isnull=True)),

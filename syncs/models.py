@@ -159,11 +159,11 @@ def _one_row_per(unit: str, table: str) -> models.UniqueConstraint:
 
 
 class StartedCount(models.Model):
-    """How many syncs started in one UTC hour, day or month with one status code, resolved or
-    not. Database triggers on the sync table keep every level current (migrations 0003 and
-    0004), so the dashboard never reads every sync."""
+    """How many syncs started in one UTC quarter hour, hour, day or month with one status code,
+    resolved or not. Database triggers on the sync table keep every level current (migrations
+    0003, 0004 and 0006), so the dashboard never reads every sync."""
 
-    unit = ""  # the name of the field holding the start of the hour, day or month
+    unit = ""  # the name of the field holding the start of the quarter hour, hour, day or month
     label = ""  # how __str__ writes that start
 
     status_code = models.PositiveIntegerField()
@@ -175,6 +175,17 @@ class StartedCount(models.Model):
 
     def __str__(self) -> str:
         return f"{getattr(self, self.unit):{self.label}} {self.status_code}: {self.total}"
+
+
+class SyncQuarterHourCount(StartedCount):
+    """Quarter hours are the finest level: every zone's offset from UTC is a whole number of
+    them (India's is 22, Nepal's 23), so its days and months start on one."""
+
+    unit, label = "quarter_hour", "%Y-%m-%d %H:%M"
+    quarter_hour = models.DateTimeField()
+
+    class Meta:
+        constraints = [_one_row_per("quarter_hour", "syncquarterhourcount")]
 
 
 class SyncHourlyCount(StartedCount):

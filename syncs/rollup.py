@@ -1,13 +1,23 @@
-"""The hourly, daily and monthly sync counts behind the dashboard, kept by database triggers.
+"""The quarter-hourly, hourly, daily and monthly sync counts behind the dashboard, kept by
+database triggers.
 
 The statements here rebuild the counts from the syncs; the triggers that keep them current
-are installed by migrations 0003 and 0004.
+are installed by migrations 0003, 0004 and 0005.
 """
 
 from django.db import connection
 
 # Per level: its table, its column and how a start time is cut down to it on each database.
 ROLLUPS = [
+    (
+        "syncs_syncquarterhourcount",
+        "quarter_hour",
+        {
+            "postgresql": "date_bin('15 minutes', started_at, TIMESTAMPTZ '2000-01-01 00:00Z')",
+            "sqlite": "strftime('%Y-%m-%d %H:', started_at)"
+            " || printf('%02d', CAST(strftime('%M', started_at) AS INTEGER) / 15 * 15) || ':00'",
+        },
+    ),
     (
         "syncs_synchourlycount",
         "hour",
@@ -48,8 +58,8 @@ def rebuild_sql(vendor: str) -> list[str]:
 
 
 def sync_counts_rebuild() -> None:
-    """Recounts every hour, day and month from the syncs themselves, e.g. after loading with the
-    triggers off."""
+    """Recounts every quarter hour, hour, day and month from the syncs themselves, e.g. after
+    loading with the triggers off."""
     with connection.cursor() as cursor:
         for statement in rebuild_sql(connection.vendor):
             cursor.execute(statement, None)

@@ -16,14 +16,8 @@ from django.db import connection, transaction
 
 from pushitems.models import PushItem
 from syncs import status as codes
-from syncs.models import (
-    Company,
-    Product,
-    Sync,
-    SyncDailyCount,
-    SyncHourlyCount,
-    SyncMonthlyCount,
-)
+from syncs.breakdown import LEVELS
+from syncs.models import Company, Product, Sync
 from syncs.rollup import sync_counts_rebuild
 
 from . import catalogue
@@ -269,10 +263,7 @@ def load_scale_data(
         raw.execute(f"ALTER TABLE {Sync._meta.db_table} ENABLE TRIGGER USER")
         analysed = [
             *tables,
-            *(
-                m._meta.db_table
-                for m in (Company, SyncHourlyCount, SyncDailyCount, SyncMonthlyCount)
-            ),
+            *(m._meta.db_table for m in (Company, *LEVELS)),
         ]
         raw.execute(f"ANALYZE {', '.join(analysed)}")
     return loaded_syncs, loaded_items
