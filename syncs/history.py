@@ -63,13 +63,9 @@ def _valid_filters(data: QueryDict, problems: list[str]) -> SyncFilter:
 def history_from(data: QueryDict, user) -> History:
     problems: list[str] = []
     filterset = _valid_filters(data, problems)
-    without_status = filterset.data.copy()
-    without_status.pop("status", None)
-    counts_filterset = SyncFilter(without_status, queryset=Sync.objects.all())
-    counts_filterset.is_valid()
     sort, refused = parse_sort(data.getlist("sort"))
     if refused:
         problems.append(f"Can't sort by {', '.join(refused)}; sorted by the remaining choice.")
     chosen = preference_history_columns(user=user)
     columns = [c for c in TOGGLEABLE if c in chosen] if chosen is not None else DEFAULT_COLUMNS
-    return History(filterset, counts_filterset, sort, columns, problems)
+    return History(filterset, filterset.without_status(), sort, columns, problems)

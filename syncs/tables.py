@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 
 from synchealth.tables import RecordTable
 
+from .models import Product
 from .status import status_for
 from .templatetags.synchealth import badge, duration, short_id, utc_time
 
@@ -18,6 +19,7 @@ DEFAULT_COLUMNS = ["company", "product", "started", "finished", "run_time", "sta
 OPTIONAL_COLUMNS = ["source", "destination", "data_range", "items", "notes"]
 TOGGLEABLE = DEFAULT_COLUMNS + OPTIONAL_COLUMNS
 PLACEHOLDER_ID = UUID(int=0)
+PRODUCTS = dict(Product.choices)
 
 
 COPY_ICON = mark_safe(
@@ -61,23 +63,25 @@ class SyncTable(RecordTable):
     # ids, times and status labels cannot hold markup. Cells returned as plain strings
     # (platforms, notes) are escaped by RecordTable.html_rows, so they must stay plain.
     def render_company(self, record) -> str:
+        company_id = str(record.company_id)
         return mark_safe(
             f'<span class="company-name">{escape(record.company.name)}</span> '
-            f'<code class="muted" title="{record.company_id}">{short_id(record.company_id)}</code>'
+            f'<code class="muted" title="{company_id}">{short_id(company_id)}</code>'
         )
 
     def render_sync_id(self, record) -> str:
-        href = self.summary_url.replace(str(PLACEHOLDER_ID), str(record.id)) + self.back
+        sync_id = str(record.id)
+        href = escape(self.summary_url.replace(str(PLACEHOLDER_ID), sync_id) + self.back)
         return mark_safe(
-            f'<span class="sync-id"><a class="row-link" href="{escape(href)}" title="{record.id}">'
-            f"<code>{short_id(record.id)}</code></a>"
-            f' <button type="button" class="copy" data-copy="{record.id}"'
-            f' aria-label="Copy sync id {record.id}" title="Copy full sync id">{COPY_ICON}</button>'
+            f'<span class="sync-id"><a class="row-link" href="{href}" title="{sync_id}">'
+            f"<code>{short_id(sync_id)}</code></a>"
+            f' <button type="button" class="copy" data-copy="{sync_id}"'
+            f' aria-label="Copy sync id {sync_id}" title="Copy full sync id">{COPY_ICON}</button>'
             "</span>"
         )
 
     def render_product(self, record) -> str:
-        return record.get_product_display()
+        return PRODUCTS.get(record.product, record.product)
 
     def render_started(self, record) -> str:
         return utc_time(record.started_at)

@@ -1,6 +1,10 @@
+from itertools import groupby
+
 from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils.html import escape
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
 from synchealth.access import staff_required
@@ -14,6 +18,7 @@ from ..history import history_from
 from ..selectors import (
     MAX_SORT_KEYS,
     SORTABLE,
+    CodeCount,
     Dashboard,
     sync_code_counts,
     sync_dashboard,
@@ -23,21 +28,28 @@ from ..tables import TOGGLEABLE, SyncTable
 
 
 def _query(data: QueryDict, **changes) -> str:
-    """The query string of `data` with `changes` applied (None drops a key); no cursor."""
-    query = data.copy()
-    query.pop("cursor", None)
+    """The query string of `data` with `changes` applied (None drops a key); no cursor.
+    Changed keys go last. Built from pairs: a QueryDict copies itself deeply."""
+    pairs = [
+        (key, value)
+        for key, values in data.lists()
+        if key != "cursor" and key not in changes
+        for value in values
+    ]
     for key, value in changes.items():
-        query.pop(key, None)
         if isinstance(value, list):
-            query.setlist(key, value)
+            pairs += [(key, item) for item in value]
         elif value is not None:
-            query[key] = value
-    return query.urlencode()
+            pairs.append((key, value))
+    return urlencode(pairs)
 
 
 def _sort_links(data: QueryDict, sort: list[str]) -> dict[str, dict]:
     """Per sortable column: the link a header click follows and its aria-sort state."""
     primary = sort[0]
+    # Every link is the current query with only the sort changed, which goes last.
+    base = _query(data, sort=None)
+    base = f"?{base}&" if base else "?"
     links = {}
     for name in SORTABLE:
         if primary.lstrip("-") == name:
@@ -46,20 +58,43 @@ def _sort_links(data: QueryDict, sort: list[str]) -> dict[str, dict]:
             target = name if descending else f"-{name}"
         else:
             state, target = "none", f"-{name}" if name in ("started", "finished") else name
-        links[name] = {"href": "?" + _query(data, sort=target), "state": state}
+        links[name] = {"href": f"{base}{urlencode({'sort': target})}", "state": state}
     return links
 
 
-def _sort_menus(sort: list[str]) -> list[list[tuple[str, str, bool]]]:
-    """Per sort key the menu offers: every choice as (value, label, chosen)."""
+# The markup below is built here rather than by template loops, which cost a few
+# milliseconds a page; every value and label in it is one of ours, never a person's text.
+def _sort_menus(sort: list[str]) -> SafeString:
+    """A select per sort key, each offering every column in both directions."""
     menus = []
     for slot, chosen in enumerate([*sort, "", ""][:MAX_SORT_KEYS]):
-        options = [("", "Start Time ↓ (default)" if slot == 0 else "then…", False)]
+        options = [
+            f'<option value="">{"Start Time ↓ (default)" if slot == 0 else "then…"}</option>'
+        ]
         for key, column in SORTABLE.items():
-            options.append((f"-{key}", f"{column.label} ↓ descending", chosen == f"-{key}"))
-            options.append((key, f"{column.label} ↑ ascending", chosen == key))
-        menus.append(options)
-    return menus
+            for value, label in ((f"-{key}", "↓ descending"), (key, "↑ ascending")):
+                picked = " selected" if chosen == value else ""
+                options.append(f'<option value="{value}"{picked}>{column.label} {label}</option>')
+        menus.append(
+            f'<select name="sort" form="filters" aria-label="Sort key {slot + 1}">'
+            f"{''.join(options)}</select>"
+        )
+    return mark_safe("\n".join(menus))
+
+
+def _status_menu(counts: list[CodeCount], selected: list[int]) -> SafeString:
+    """The status filter's checkboxes, a fieldset per family, each code with its count."""
+    fieldsets = []
+    for family, members in groupby(counts, key=lambda count: count.status.family):
+        options = "".join(
+            '<label class="status-option"><input type="checkbox" name="status" '
+            f'value="{count.status.code}"{" checked" if count.status.code in selected else ""}>'
+            f' <span class="code">{count.status.code}</span> {escape(count.status.reason)}'
+            f' <span class="count">{count.total}</span></label>'
+            for count in members
+        )
+        fieldsets.append(f"<fieldset><legend>{family.label}</legend>{options}</fieldset>")
+    return mark_safe("".join(fieldsets))
 
 
 def _sort_summary(sort: list[str]) -> str:
@@ -123,6 +158,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "page": page,
             "sort_links": _sort_links(request.GET, history.sort),
             "sort_menus": _sort_menus(history.sort),
+            "status_menu": _status_menu(counts, selected),
             "sort_summary": _sort_summary(history.sort),
             "toggleable": [(key, SyncTable.base_columns[key].verbose_name) for key in TOGGLEABLE],
             "query": _query(request.GET),

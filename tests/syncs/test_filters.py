@@ -1,9 +1,12 @@
 import zoneinfo
 
+import pytest
 from django.http import QueryDict
 
 from syncs.filters import SyncFilter
 from syncs.models import Sync
+
+from ..factories import CompanyFactory, SyncFactory
 
 
 def test_it_reads_the_list_of_time_zones_once_not_per_request(monkeypatch):
@@ -16,3 +19,16 @@ def test_it_reads_the_list_of_time_zones_once_not_per_request(monkeypatch):
         filterset = SyncFilter(QueryDict("tz=Europe/London"), queryset=Sync.objects.none())
         assert filterset.is_valid()
     assert len(calls) <= 1
+
+
+@pytest.mark.django_db
+def test_without_status_keeps_every_other_filter_but_drops_the_status_codes():
+    company = CompanyFactory(name="Acme")
+    failed = SyncFactory(company=company, status_code=5130)
+    succeeded = SyncFactory(company=company, status_code=2000)
+    SyncFactory(status_code=2000)  # another company's
+    filterset = SyncFilter(QueryDict("q=Acme&status=5130&range=all"), queryset=Sync.objects.all())
+    assert filterset.is_valid()
+    counts = filterset.without_status()
+    assert set(counts.qs) == {failed, succeeded}
+    assert list(filterset.qs) == [failed]
