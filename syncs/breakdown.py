@@ -15,12 +15,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
-from functools import reduce
-from operator import or_
 
 from django.db import connections
-from django.db.models import Case, CharField, Count, F, Func, Min, Q, QuerySet, Value, When
-from django.db.models.expressions import RawSQL
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Trunc
 from django.utils import timezone
 
@@ -42,6 +39,8 @@ STEPS = {
 }
 # Beyond this many bucket edges the syncs are counted directly (see sync_breakdown).
 MAX_EDGES = 400
+# The filters the counts can apply; with any other in use the syncs are counted directly.
+COUNTABLE = {"range", "start", "end", "tz", "unresolved"}
 
 
 @dataclass(frozen=True)
@@ -55,27 +54,31 @@ class Tally:
 
 
 def _floor(moment: datetime, unit: str) -> datetime:
-    moment = moment.astimezone(UTC).replace(second=0, microsecond=0)
+    """The start of the UTC `unit` holding `moment`, which must be in UTC."""
     if unit == "quarter_hour":
-        return moment.replace(minute=moment.minute - moment.minute % 15)
-    moment = moment.replace(minute=0)
+        return moment.replace(minute=moment.minute - moment.minute % 15, second=0, microsecond=0)
     if unit == "hour":
-        return moment
-    moment = moment.replace(hour=0)
+        return moment.replace(minute=0, second=0, microsecond=0)
+    moment = moment.replace(hour=0, minute=0, second=0, microsecond=0)
     return moment if unit == "day" else moment.replace(day=1)
 
 
-def _ceil(moment: datetime, unit: str) -> datetime:
-    floor = _floor(moment, unit)
-    if floor == moment:
-        return floor
+def _after(floor: datetime, unit: str) -> datetime:
     if unit == "month":
         return (floor + timedelta(days=32)).replace(day=1)
     return floor + STEPS[unit]
 
 
+def _ceil(moment: datetime, unit: str) -> datetime:
+    floor = _floor(moment, unit)
+    return floor if floor == moment else _after(floor, unit)
+
+
 def _nearest(moment: datetime, unit: str) -> datetime:
-    floor, ceil = _floor(moment, unit), _ceil(moment, unit)
+    floor = _floor(moment, unit)
+    if floor == moment:
+        return floor
+    ceil = _after(floor, unit)
     return floor if moment - floor < ceil - moment else ceil
 
 
@@ -109,18 +112,8 @@ def _between(coarse: list[datetime], fine: list[datetime]) -> list[tuple[datetim
     return merged
 
 
-def _within(field: str, spans: list[tuple[datetime, datetime]]) -> Q:
-    def span(low: datetime, high: datetime) -> Q:
-        if high == OPEN_END:
-            return Q(**{f"{field}__gte": low})
-        return Q(**{f"{field}__gte": low, f"{field}__lt": high})
-
-    return reduce(or_, (span(low, high) for low, high in spans))
-
-
 def _units(spans: list[tuple[datetime, datetime]], unit: str) -> list[datetime]:
-    """Every day, hour or quarter hour starting in `spans`: a list is one parameter per unit,
-    where a range per span would make the query longer."""
+    """Every day, hour or quarter hour starting in `spans`."""
     units = []
     for low, high in spans:
         while low < high:
@@ -129,23 +122,40 @@ def _units(spans: list[tuple[datetime, datetime]], unit: str) -> list[datetime]:
     return units
 
 
-def _breaks(spans, *edge_lists: list[datetime]) -> list[datetime]:
-    """The edges of either list inside `spans`, in order: between two of them every unit
-    falls in the same bucket under both lists, so the database can sum them as one row."""
-    inside = {
-        edge
-        for edges in edge_lists
-        for edge in edges
-        if edge != OPEN_END and any(low <= edge <= high for low, high in spans)
-    }
+def _breaks(spans: list[tuple[datetime, datetime]], *edge_lists: list[datetime]) -> list[datetime]:
+    """The edges of either list inside `spans` (in order, apart), in order: between two of
+    them every unit falls in the same bucket under both lists, so the database can sum them
+    as one row."""
+    lows = [low for low, _ in spans]
+    inside = set()
+    for edges in edge_lists:
+        for edge in edges:
+            index = bisect_right(lows, edge) - 1
+            if index >= 0 and edge <= spans[index][1] and edge != OPEN_END:
+                inside.add(edge)
     return sorted(inside)
 
 
+def _param(moment: datetime, connection) -> str:
+    """A time as a query parameter. PostgreSQL is given text with its offset: the driver's
+    own conversion of hundreds of datetimes took longer than the query."""
+    if connection.vendor == "postgresql":
+        return moment.isoformat()
+    return connection.ops.adapt_datetimefield_value(moment)
+
+
+def _array(moments: list[datetime]) -> str:
+    """Times as one PostgreSQL array parameter, to be cast with ::timestamptz[]."""
+    return "{" + ",".join(moment.isoformat() for moment in moments) + "}"
+
+
 def _segment(column: str, breaks: list[datetime], connection) -> tuple[str, list]:
-    """Which stretch between `breaks` a row's `column` falls in, as SQL and its parameters."""
-    adapt = connection.ops.adapt_datetimefield_value
+    """Which stretch between `breaks` a row's `column` falls in (how many breaks are at or
+    before it), as SQL and its parameters."""
+    if connection.vendor == "postgresql":
+        return f"width_bucket({column}, %s::timestamptz[])", [_array(breaks)]
     whens = " ".join(f"WHEN {column} < %s THEN {index}" for index in range(len(breaks)))
-    return f"CASE {whens} ELSE {len(breaks)} END", [adapt(edge) for edge in breaks]
+    return f"CASE {whens} ELSE {len(breaks)} END", [_param(edge, connection) for edge in breaks]
 
 
 def _edges(window, kind: str, zone: tzinfo, start: datetime, stop: datetime) -> list[datetime]:
@@ -157,19 +167,15 @@ def _edges(window, kind: str, zone: tzinfo, start: datetime, stop: datetime) -> 
     return [*edges, window.end or OPEN_END]
 
 
-def _bucket(edges: list[datetime], moment: datetime) -> int | None:
-    index = bisect_right(edges, moment) - 1
-    return index if 0 <= index < len(edges) - 1 else None
-
-
 def sync_breakdown(*, filterset, kind: str) -> list[Tally]:
     """Syncs `filterset` matches counted per `kind` bucket (hour, day, month, year) and status
     code, in one query (two for a window without a start, whose first hour is looked up). The
-    counts know the window and the unresolved filter but no status filter: callers pass the
-    history's filters without it (`History.counts_filterset`). A search counts the syncs it
-    matches."""
+    counts know the window and the unresolved filter; with any other filter in use (a search,
+    status codes) the matching syncs are counted directly. The history passes its filters
+    without the status codes (`History.counts_filterset`)."""
     window, zone, now = filterset.window, filterset.window.zone, timezone.now()
-    if filterset.form.cleaned_data.get("q"):
+    used = {name for name, value in filterset.form.cleaned_data.items() if value}
+    if used - COUNTABLE:
         return _from_syncs(filterset.qs, kind, zone)
     start = window.start or (
         SyncHourlyCount.objects.order_by("hour").values_list("hour", flat=True).first()
@@ -177,30 +183,41 @@ def sync_breakdown(*, filterset, kind: str) -> list[Tally]:
     stop = min(window.end or now, now)
     if start is None or start >= stop:
         return _from_syncs(filterset.qs, kind, zone)
-    edges = _edges(window, kind, zone, start, stop)
-    if len(edges) > MAX_EDGES or (kind == "hour" and zone.utcoffset(start) != zone.utcoffset(stop)):
+    zoned = _edges(window, kind, zone, start, stop)
+    if len(zoned) > MAX_EDGES or (kind == "hour" and zone.utcoffset(start) != zone.utcoffset(stop)):
         # Hours across a clock change are counted as the database labels them, and a century
         # of monthly edges would be more ranges than SQLite parses in one query.
         return _from_syncs(filterset.qs, kind, zone)
-    end = window.end or now
+    edges = [edge.astimezone(UTC) for edge in zoned]
+    end = (window.end or now).astimezone(UTC)
     unresolved_only = filterset.form.cleaned_data.get("unresolved")
-    connection = connections[filterset.qs.db]
-    parts, levels = [], []
+    connection = connections[filterset.queryset.db]
+    statements, levels = [], []
     for position, level in enumerate(LEVELS):
-        if level is LEVELS[-1]:
-            rounded = _rounded_inwards(edges, end, level.unit)
-        else:
+        source = Source.counts(level)
+        if position == 0:
             rounded = _rounded(edges, end, level.unit)
-        coarser = levels[-1] if levels else None
-        parts.append(_level_sql(level, position, rounded, coarser, unresolved_only, connection))
+            spans = [(rounded[0], rounded[-1])]
+            where = _in_spans(source.column, spans, connection)
+        else:
+            finest = level is LEVELS[-1]
+            rounded = (_rounded_inwards if finest else _rounded)(edges, end, level.unit)
+            spans = _between(levels[-1], rounded)
+            where = _in_units(source.column, _units(spans, level.unit), connection)
+        if spans:
+            breaks = _breaks(spans, rounded, *levels[-1:])
+            statements.append(
+                _rows_sql(source, position, where, breaks, unresolved_only, connection)
+            )
         levels.append(rounded)
     spans = _between(levels[-1], edges)
     if spans:
-        syncs = filterset.qs.filter(_within("started_at", spans))
+        where = _in_spans(SYNCS.column, spans, connection)
+        breaks = _breaks(spans, levels[-1], edges)
         future = None if window.end else now
-        rows = _sync_rows(syncs, len(LEVELS), _breaks(spans, levels[-1], edges), future)
-        parts.append(rows.query.get_compiler(connection=connection).as_sql())
-    statements = [part for part in parts if part is not None]
+        statements.append(
+            _rows_sql(SYNCS, len(LEVELS), where, breaks, unresolved_only, connection, future)
+        )
     with connection.cursor() as cursor:
         # Read straight from the cursor: the ORM's per-row work was most of this function.
         cursor.execute(
@@ -208,7 +225,7 @@ def sync_breakdown(*, filterset, kind: str) -> list[Tally]:
             [param for _, params in statements for param in params],
         )
         found = cursor.fetchall()
-    starts = [bucket_floor(start, kind, zone), *edges[1:-1]]
+    starts = [bucket_floor(start, kind, zone), *zoned[1:-1]]
     # A window without an end also holds syncs dated after now, each in its own bucket.
     tail = None if window.end else (lambda moment: bucket_floor(moment, kind, zone))
     return _tallied(found, [*levels, edges], starts, tail)
@@ -223,71 +240,75 @@ UTC_TEXT = {
 }
 
 
-class UtcText(Func):
-    output_field = CharField()
+@dataclass(frozen=True)
+class Source:
+    """Where one level's rows come from: a table of counts, or the syncs themselves."""
 
-    def as_sql(self, compiler, connection, **extra):
-        template = UTC_TEXT[connection.vendor].format("%(expressions)s")
-        return super().as_sql(compiler, connection, template=template, **extra)
+    table: str
+    column: str  # when a row's syncs started
+    total: str  # how many syncs a row stands for
+    resolved: str  # whether they are resolved
+
+    @classmethod
+    def counts(cls, level: type[StartedCount]) -> "Source":
+        return cls(level._meta.db_table, level.unit, "total", "resolved")
 
 
-def _level_sql(
-    level: type[StartedCount],
+SYNCS = Source("syncs_sync", "started_at", "1", "resolved_by_id IS NOT NULL")
+
+
+def _rows_sql(
+    source: Source,
     position: int,
-    rounded: list[datetime],
-    coarser: list[datetime] | None,
+    where: tuple[str, list],
+    breaks: list[datetime],
     unresolved_only: bool,
     connection,
-) -> tuple[str, list] | None:
-    """One level's rows as (UTC text, code, level, total, unresolved), a row per code and
-    stretch between edges, named by its first unit. Written out rather than built through the
-    ORM, which took longer to build them than the database to run them: the coarsest level
-    reads its whole span, the others only the units to correct."""
-    adapt = connection.ops.adapt_datetimefield_value
-    column = level.unit
-    if coarser is None:
-        spans = [(rounded[0], rounded[-1])]
-        where, params = f"{column} >= %s AND {column} < %s", [adapt(rounded[0]), adapt(rounded[-1])]
-    else:
-        spans = _between(coarser, rounded)
-        units = _units(spans, level.unit)
-        if not units:
-            return None
-        where, params = f"{column} IN ({', '.join(['%s'] * len(units))})", [adapt(u) for u in units]
+    future: datetime | None = None,
+) -> tuple[str, list]:
+    """One level's rows as (UTC text, code, level, total, unresolved): a row per code and
+    stretch between `breaks`, named by its first start, except that syncs dated after `future`
+    (now, in a window without an end) each have their own, their bucket being that of their
+    own start. Written out rather than built through the ORM, which took longer to build them
+    than the database to run them."""
+    condition, params = where
     if unresolved_only:
-        where += " AND NOT resolved AND status_code BETWEEN 4000 AND 5999"
-    segment, segment_params = _segment(column, _breaks(spans, rounded, coarser or []), connection)
+        condition = (
+            f"({condition}) AND NOT ({source.resolved}) AND status_code BETWEEN 4000 AND 5999"
+        )
+    column = source.column
+    segment, grouping = _segment(column, breaks, connection)
+    if future is not None:
+        segment += f", CASE WHEN {column} >= %s THEN {column} END"
+        grouping.append(_param(future, connection))
     sql = (
         f"SELECT {UTC_TEXT[connection.vendor].format(f'MIN({column})')}, status_code, "
-        f"{position}, SUM(total), SUM(CASE WHEN resolved THEN 0 ELSE total END) "
-        f"FROM {level._meta.db_table} WHERE {where} GROUP BY {segment}, status_code"
+        f"{position}, SUM({source.total}), "
+        f"SUM(CASE WHEN {source.resolved} THEN 0 ELSE {source.total} END) "
+        f"FROM {source.table} WHERE {condition} GROUP BY {segment}, status_code"
     )
-    return sql, [*params, *segment_params]
+    return sql, [*params, *grouping]
 
 
-def _sync_rows(
-    syncs: QuerySet, position: int, breaks: list[datetime], future: datetime | None
-) -> QuerySet:
-    """The syncs' rows, one per code and stretch between `breaks`, except that syncs dated
-    after `future` (now, in a window without an end) each have their own: their bucket is
-    that of their own start."""
-    connection = connections[syncs.db]
-    quote = connection.ops.quote_name
-    column = f"{quote(syncs.model._meta.db_table)}.{quote('started_at')}"
-    grouping = {"segment": RawSQL(*_segment(column, breaks, connection)), "code": F("status_code")}
-    if future is not None:
-        grouping["later"] = Case(When(started_at__gte=future, then="started_at"))
-    return (
-        syncs.order_by()
-        .values(**grouping)
-        .annotate(
-            moment=Min(UtcText("started_at")),
-            level=Value(position),
-            counted=Count("id"),
-            counted_unresolved=Count("id", filter=Q(resolved_by__isnull=True)),
-        )
-        .values_list("moment", "code", "level", "counted", "counted_unresolved")
-    )
+def _in_spans(column: str, spans: list[tuple[datetime, datetime]], connection) -> tuple[str, list]:
+    ranges, params = [], []
+    for low, high in spans:
+        if high == OPEN_END:
+            ranges.append(f"{column} >= %s")
+            params.append(_param(low, connection))
+        else:
+            ranges.append(f"({column} >= %s AND {column} < %s)")
+            params += [_param(low, connection), _param(high, connection)]
+    return " OR ".join(ranges), params
+
+
+def _in_units(column: str, units: list[datetime], connection) -> tuple[str, list]:
+    """Units named one by one rather than as a range per span, which PostgreSQL would read
+    with a bitmap scan of the table instead of from the index alone."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s::timestamptz[])", [_array(units)]
+    params = [_param(unit, connection) for unit in units]
+    return f"{column} IN ({', '.join(['%s'] * len(units))})", params
 
 
 def _tallied(
@@ -297,28 +318,32 @@ def _tallied(
     tail: Callable[[datetime], datetime] | None,
 ) -> list[Tally]:
     # Compared as naive UTC times, as the rows arrive: one conversion per edge, not per row.
-    naive = [[edge.astimezone(UTC).replace(tzinfo=None) for edge in e] for e in edges_by_level]
+    naive = [[edge.replace(tzinfo=None) for edge in e] for e in edges_by_level]
     syncs, last = len(edges_by_level) - 1, len(starts) - 1
-    sums: dict[tuple[datetime, int], list[int]] = defaultdict(lambda: [0, 0])
+    # Keyed by the bucket's index, or by its start for a sync dated after the last bucket.
+    sums: dict[tuple[int | datetime, int], list[int]] = defaultdict(lambda: [0, 0])
     for text, code, position, counted, unresolved in rows:
         moment = datetime.fromisoformat(text)
+        unresolved = unresolved or 0
         # Counted where this level's edges put it, taken back from where the coarser put it.
-        moves = [(naive[position], 1)] if position == 0 else [
-            (naive[position], 1), (naive[position - 1], -1)
-        ]  # fmt: skip
-        for edges, sign in moves:
-            index = _bucket(edges, moment)
-            if index is None:
-                continue
-            bucket = starts[index]
-            if tail and sign == 1 and position == syncs and index == last:
-                bucket = max(bucket, tail(moment.replace(tzinfo=UTC)))
-            total = sums[(bucket, code)]
-            total[0] += sign * counted
-            total[1] += sign * (unresolved or 0)
+        index = bisect_right(naive[position], moment) - 1
+        if 0 <= index <= last:
+            key = index
+            if tail and position == syncs and index == last:
+                later = tail(moment.replace(tzinfo=UTC))
+                key = later if later > starts[last] else last
+            total = sums[(key, code)]
+            total[0] += counted
+            total[1] += unresolved
+        if position:
+            index = bisect_right(naive[position - 1], moment) - 1
+            if 0 <= index <= last:
+                total = sums[(index, code)]
+                total[0] -= counted
+                total[1] -= unresolved
     return [
-        Tally(bucket, code, total, unresolved)
-        for (bucket, code), (total, unresolved) in sums.items()
+        Tally(starts[key] if isinstance(key, int) else key, code, total, unresolved)
+        for (key, code), (total, unresolved) in sums.items()
         if total or unresolved
     ]
 

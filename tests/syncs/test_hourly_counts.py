@@ -190,6 +190,9 @@ def _both(params: str) -> tuple[list, list]:
         "range=7d&tz=Asia/Kolkata",
         "range=24h&tz=America/St_Johns",
         "range=30d&tz=Australia/Adelaide&unresolved=true",
+        # Filters the counts cannot apply send the breakdown to the syncs.
+        "range=7d&status=5130",
+        "range=all&q=Company",
     ],
 )
 def test_it_counts_the_same_from_hourly_counts_as_from_the_syncs(history, params):
