@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import Preference
 from syncs.buckets import bucket_floor
+from syncs.tables import TOGGLEABLE
 
 from ..factories import CompanyFactory, PushItemFactory, SyncFactory
 
@@ -278,6 +279,33 @@ def test_it_uses_the_same_queries_however_many_rows_over_any_time(
     # session, user, preference, the oldest hour counted, the counts, page of syncs
     with django_assert_num_queries(6):
         staff_client.get(reverse("home"), {"range": "all"})
+
+
+def test_it_reads_every_shown_column_without_a_query_per_row(
+    staff_client, staff_user, company, django_assert_num_queries
+):
+    # A page reads only the fields of the shown columns; one it missed would be read row by row.
+    Preference.objects.create(user=staff_user, history_columns=TOGGLEABLE)
+    start = timezone.now() - timedelta(days=3)
+    SyncFactory.create_batch(
+        20, company=company, notes="Reconciled by hand", data_start=start, data_finish=start
+    )
+    with django_assert_num_queries(6):
+        page = staff_client.get(reverse("home")).content.decode()
+    assert page.count("Reconciled by hand") == 20
+
+
+def test_it_pages_by_a_hidden_column_without_a_query_per_row(
+    staff_client, staff_user, company, django_assert_num_queries
+):
+    Preference.objects.create(user=staff_user, history_columns=["company"])
+    SyncFactory.create_batch(55, company=company)
+    first = staff_client.get(reverse("home"), {"sort": "destination"})
+    with django_assert_num_queries(5):
+        second = staff_client.get(
+            reverse("home"), {"sort": "destination", "cursor": first.context["page"].next_cursor}
+        )
+    assert len(second.context["page"].rows) == 5
 
 
 def test_it_draws_a_bar_per_hour_for_the_last_day(staff_client, sync):
