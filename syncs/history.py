@@ -48,8 +48,10 @@ class History:
 
     @property
     def fields(self) -> set[str]:
-        """The sync fields the visible columns and the sort need (the sync id always shows)."""
-        shown = {field for column in ["sync_id", *self.columns] for field in FIELDS[column]}
+        """The sync fields the visible columns and the sort need. The sync id always shows,
+        and the company is always joined (`sync_history`)."""
+        always = ["sync_id", "company"]
+        shown = {field for column in [*always, *self.columns] for field in FIELDS[column]}
         sorted_by = {SORTABLE[name.lstrip("-")] for name in self.sort}
         return shown | {sortable.field for sortable in sorted_by if sortable.annotation is None}
 
