@@ -153,6 +153,12 @@ class SyncFilter(django_filters.FilterSet):
         form = HistoryForm
         fields: list[str] = []
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The ids of companies named like a search, shared with the copy `without_status`
+        # makes: the history filters the syncs twice, once for the page and once for counts.
+        self._named: dict[str, list] = {}
+
     def no_op(self, queryset: QuerySet, name: str, value) -> QuerySet:
         return queryset  # applied together in `window`, since they only mean something as a set
 
@@ -163,7 +169,9 @@ class SyncFilter(django_filters.FilterSet):
         named = Company.objects.filter(name__icontains=value).values_list("id", flat=True)
         # A short list of ids lets the database combine index scans; a subquery would make
         # it filter every sync instead. Very broad names keep the subquery.
-        ids = list(named[: MAX_NAMED_COMPANIES + 1])
+        if value not in self._named:
+            self._named[value] = list(named[: MAX_NAMED_COMPANIES + 1])
+        ids = self._named[value]
         matches = Q(company__in=named if len(ids) > MAX_NAMED_COMPANIES else ids)
         prefix = uuid_prefix_range(value)
         if prefix:

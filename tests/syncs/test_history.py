@@ -281,6 +281,16 @@ def test_it_uses_the_same_queries_however_many_rows_over_any_time(
         staff_client.get(reverse("home"), {"range": "all"})
 
 
+def test_it_looks_up_the_companies_a_search_names_once(
+    staff_client, company, django_assert_num_queries
+):
+    SyncFactory.create_batch(3, company=company)
+    # session, user, preference, companies so named, the counts, page of syncs
+    with django_assert_num_queries(6):
+        response = staff_client.get(reverse("home"), {"q": company.name})
+    assert len(response.context["page"].rows) == 3
+
+
 def test_it_reads_every_shown_column_without_a_query_per_row(
     staff_client, staff_user, company, django_assert_num_queries
 ):
