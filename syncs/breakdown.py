@@ -123,9 +123,9 @@ def _units(spans: list[tuple[datetime, datetime]], unit: str) -> list[datetime]:
 
 
 def _breaks(spans: list[tuple[datetime, datetime]], *edge_lists: list[datetime]) -> list[datetime]:
-    """The edges of either list inside `spans` (in order, apart), in order: between two of
-    them every unit falls in the same bucket under both lists, so the database can sum them
-    as one row."""
+    """The edges of any list that fall inside `spans` (sorted, not overlapping), in order:
+    between two of them every unit falls in the same bucket under every list, so the database
+    can sum them as one row."""
     lows = [low for low, _ in spans]
     inside = set()
     for edges in edge_lists:

@@ -8,8 +8,9 @@ from django.db import connection
 from django.db.models import Q, Sum
 
 from pushitems.models import PushItem, PushStatus
+from syncs.breakdown import LEVELS
 from syncs.demo.scale import BIG_SYNC_ID
-from syncs.models import Sync, SyncDailyCount, SyncHourlyCount, SyncMonthlyCount
+from syncs.models import Sync
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -79,10 +80,20 @@ def test_it_prints_every_figure_of_the_benchmark(postgresql):
     assert "History page 1 / admin page 1:" in text
 
 
-def test_it_counts_the_loaded_syncs_by_hour_day_and_month(postgresql):
+def test_it_counts_the_loaded_syncs_at_every_level(postgresql):
     _load(1000)
-    for model in (SyncHourlyCount, SyncDailyCount, SyncMonthlyCount):
+    for model in LEVELS:
         assert model.objects.aggregate(n=Sum("total"))["n"] == 1000
+
+
+def test_it_leaves_the_counts_readable_from_their_indexes_alone(postgresql):
+    _load(1000)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_class WHERE relname = ANY(%s) AND relallvisible < relpages",
+            [[level._meta.db_table for level in LEVELS]],
+        )
+        assert cursor.fetchall() == []
 
 
 def test_it_counts_the_queries_of_each_page(postgresql):
