@@ -1,7 +1,8 @@
 import django_tables2 as tables
 from django.template.defaultfilters import truncatechars
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 
 from synchealth.tables import RecordTable
 from syncs.templatetags.sync_details import push_status_badge, with_back
@@ -11,6 +12,7 @@ from .models import PushItem
 
 ERROR_SHOWN = 80
 EMPTY = "—"
+PLACEHOLDER_PK = 2**63 - 1
 
 
 class PushItemTable(RecordTable):
@@ -44,7 +46,9 @@ class PushItemTable(RecordTable):
 
     def __init__(self, *args, back: str = "", selectable: bool = False, **kwargs) -> None:
         super().__init__(*args, exclude=() if selectable else ("select",), **kwargs)
-        self.back = back
+        # One reverse() for the page rather than one per row: every item's link is this one
+        # with its own id in the path, which comes before the query.
+        self.item_url = escape(with_back(reverse("push-item", args=[PLACEHOLDER_PK]), back))
 
     def render_select(self, record: PushItem) -> str:
         # The box belongs to the "Retry selected" form above the table: forms cannot nest.
@@ -59,11 +63,8 @@ class PushItemTable(RecordTable):
         )
 
     def render_core_id(self, record: PushItem) -> str:
-        return format_html(
-            '<a href="{}" class="mono">{}</a>',
-            with_back(reverse("push-item", args=[record.pk]), self.back),
-            record.core_id,
-        )
+        href = self.item_url.replace(str(PLACEHOLDER_PK), str(record.pk), 1)
+        return mark_safe(f'<a href="{href}" class="mono">{escape(record.core_id)}</a>')
 
     def render_parent_core_id(self, record: PushItem) -> str:
         if not record.parent_core_id:

@@ -1,4 +1,5 @@
 import json
+from functools import lru_cache
 from typing import Any
 
 from django import template
@@ -35,6 +36,7 @@ def status_code_url(code: int) -> str:
 
 
 @register.simple_tag
+@lru_cache(maxsize=64)
 def push_status_badge(status: str) -> str:
     """A push item's status as a badge; a status outside the enum is shown raw, in grey."""
     try:
