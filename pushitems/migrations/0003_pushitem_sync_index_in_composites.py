@@ -11,10 +11,21 @@ class Migration(migrations.Migration):
         ('syncs', '0006_sync_company_index_in_composite'),
     ]
 
+    # Only the index goes: on SQLite, altering the field would rebuild the table.
     operations = [
-        migrations.AlterField(
-            model_name='pushitem',
-            name='sync',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='push_items', to='syncs.sync'),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name='pushitem',
+                    name='sync',
+                    field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='push_items', to='syncs.sync'),
+                ),
+            ],
+            database_operations=[
+                migrations.RunSQL(
+                    "DROP INDEX pushitems_pushitem_sync_id_b1ebfa55",
+                    "CREATE INDEX pushitems_pushitem_sync_id_b1ebfa55 ON pushitems_pushitem (sync_id)",
+                ),
+            ],
         ),
     ]

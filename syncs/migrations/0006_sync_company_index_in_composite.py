@@ -10,10 +10,22 @@ class Migration(migrations.Migration):
         ('syncs', '0005_sync_quarter_hour_count'),
     ]
 
+    # Only the index goes: on SQLite, altering the field would rebuild the table and lose
+    # the count triggers on it.
     operations = [
-        migrations.AlterField(
-            model_name='sync',
-            name='company',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='syncs', to='syncs.company'),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name='sync',
+                    name='company',
+                    field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='syncs', to='syncs.company'),
+                ),
+            ],
+            database_operations=[
+                migrations.RunSQL(
+                    "DROP INDEX syncs_sync_company_id_c2da2aa0",
+                    "CREATE INDEX syncs_sync_company_id_c2da2aa0 ON syncs_sync (company_id)",
+                ),
+            ],
         ),
     ]
