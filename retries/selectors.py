@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
 
 from pushitems.models import UNSUCCESSFUL_STATUSES, PushItem, PushStatus
 from syncs import status as codes
@@ -156,5 +156,9 @@ def retry_audit(*, sync: Sync) -> RetryAudit:
 def retry_latest(*, sync: Sync) -> Retry | None:
     """The retry whose progress `sync`'s pages show: the newest requested for it, or else the
     one that created it."""
-    requested = Retry.objects.filter(original=sync).order_by("-requested_at", "-id").first()
-    return requested or Retry.objects.filter(sync=sync).first()
+    requested_first = Case(When(original=sync, then=Value(0)), default=Value(1))
+    return (
+        Retry.objects.filter(Q(original=sync) | Q(sync=sync))
+        .order_by(requested_first, "-requested_at", "-id")
+        .first()
+    )

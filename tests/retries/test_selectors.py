@@ -14,7 +14,13 @@ from retries.selectors import (
 from retries.services import retry_request
 from syncs.models import Sync
 
-from ..factories import PushItemFactory, RecordItemFactory, SyncFactory, UserFactory
+from ..factories import (
+    PushItemFactory,
+    RecordItemFactory,
+    RetryFactory,
+    SyncFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -130,3 +136,15 @@ def test_it_shows_progress_of_the_newest_retry_of_a_sync():
 def test_it_shows_progress_of_a_retry_sync_own_retry():
     retry = retry_request(sync=_failed_sync(), requested_by=UserFactory())
     assert retry_latest(sync=retry.sync) == retry
+
+
+def test_it_shows_a_retried_retry_sync_the_retry_requested_for_it_over_its_origin():
+    origin = RetryFactory(finished=True)
+    again = RetryFactory(original=origin.sync, requested_at=origin.requested_at)
+    assert retry_latest(sync=origin.sync) == again
+
+
+def test_it_finds_the_latest_retry_in_one_query(django_assert_num_queries):
+    retry = RetryFactory()
+    with django_assert_num_queries(1):
+        assert retry_latest(sync=retry.sync) == retry
