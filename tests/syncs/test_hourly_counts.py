@@ -320,6 +320,26 @@ def test_it_counts_hours_across_a_clock_change_as_from_the_syncs(zone, syncs, wi
     assert counted == expected and expected
 
 
+@pytest.mark.parametrize(
+    ("now", "params", "syncs"),
+    [
+        # The windows start in UTC ("the last 24 hours"), not in the reader's zone.
+        ("2026-11-02T03:00", "range=24h&tz=America/New_York", ["11-01T05:30", "11-01T06:30"]),
+        ("2026-04-05T00:00", "range=today&tz=Australia/Lord_Howe", ["04-04T14:50", "04-04T15:10"]),
+        ("2026-04-05T00:00", "range=24h&tz=Pacific/Chatham", ["04-04T13:50", "04-04T14:10"]),
+    ],
+)  # fmt: skip
+def test_it_counts_hours_across_a_clock_change_in_a_relative_window_as_from_the_syncs(
+    monkeypatch, now, params, syncs
+):
+    moment = datetime.fromisoformat(now).replace(tzinfo=UTC)
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    for started in syncs:
+        SyncFactory(started_at=datetime.fromisoformat(f"2026-{started}").replace(tzinfo=UTC))
+    counted, expected = _both(params)
+    assert counted == expected and expected
+
+
 def test_it_counts_a_history_reaching_back_a_century_in_a_half_hour_zone():
     # One edge per month since 1900 would be more ranges than SQLite parses in one query.
     SyncFactory(started_at=datetime(1900, 1, 1, tzinfo=UTC))
