@@ -184,7 +184,8 @@ def sync_breakdown(*, filterset, kind: str) -> list[Tally]:
     if start is None or start >= stop:
         return _from_syncs(filterset.qs, kind, zone)
     zoned = _edges(window, kind, zone, start, stop)
-    offsets = {start.astimezone(zone).utcoffset(), stop.astimezone(zone).utcoffset()}
+    # A window's buckets run to its end even when that is still to come.
+    offsets = {moment.astimezone(zone).utcoffset() for moment in (start, window.end or stop)}
     if len(zoned) > MAX_EDGES or (kind == "hour" and len(offsets) > 1):
         # Hours across a clock change are counted as the database labels them, and a century
         # of monthly edges would be more ranges than SQLite parses in one query.

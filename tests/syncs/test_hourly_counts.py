@@ -323,13 +323,18 @@ def test_it_counts_hours_across_a_clock_change_as_from_the_syncs(zone, syncs, wi
 @pytest.mark.parametrize(
     ("now", "params", "syncs"),
     [
-        # The windows start in UTC ("the last 24 hours"), not in the reader's zone.
+        # Windows starting in UTC ("the last 24 hours"), not in the reader's zone.
         ("2026-11-02T03:00", "range=24h&tz=America/New_York", ["11-01T05:30", "11-01T06:30"]),
         ("2026-04-05T00:00", "range=today&tz=Australia/Lord_Howe", ["04-04T14:50", "04-04T15:10"]),
         ("2026-04-05T00:00", "range=24h&tz=Pacific/Chatham", ["04-04T13:50", "04-04T14:10"]),
+        # Windows that end after now, across a change still to come.
+        ("2026-04-04T10:00", "range=custom&start=2026-04-04T20:00&end=2026-04-05T12:00"
+         "&tz=Australia/Lord_Howe", ["04-04T14:50", "04-04T15:10"]),
+        ("2026-10-31T20:00", "range=custom&start=2026-10-31T12:00&end=2026-11-01T12:00"
+         "&tz=America/New_York", ["11-01T05:30", "11-01T06:30"]),
     ],
 )  # fmt: skip
-def test_it_counts_hours_across_a_clock_change_in_a_relative_window_as_from_the_syncs(
+def test_it_counts_hours_across_a_clock_change_in_other_windows_as_from_the_syncs(
     monkeypatch, now, params, syncs
 ):
     moment = datetime.fromisoformat(now).replace(tzinfo=UTC)
