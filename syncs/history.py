@@ -53,7 +53,12 @@ class History:
         always = ["sync_id", "company"]
         shown = {field for column in [*always, *self.columns] for field in FIELDS[column]}
         sorted_by = {SORTABLE[name.lstrip("-")] for name in self.sort}
-        return shown | {sortable.field for sortable in sorted_by if sortable.annotation is None}
+        return shown | {
+            field
+            for sortable in sorted_by
+            for field in sortable.fields
+            if field not in dict(sortable.annotations)
+        }
 
     @property
     def queryset(self):
@@ -61,13 +66,22 @@ class History:
         return sync_history(queryset=self.filterset.qs, sort=self.sort).only(*self.fields)
 
     def page(self, cursor: str | None, size: int = PAGE_SIZE) -> Page:
+        keys = sort_keys(self.sort)
+        picked, whole = self.queryset, None
+        searching = bool(self.filterset.form.cleaned_data.get("q"))
+        if searching or not all(SORTABLE[name.lstrip("-")].indexed for name in self.sort):
+            # Neither a search's syncs, found through the company index, nor the syncs of
+            # each company in name order come out of an index in page order: the page is
+            # picked among index entries, and only its own rows are read.
+            picked = sync_history(queryset=self.filterset.qs, sort=self.sort)
+            whole = sync_history(queryset=Sync.objects.all(), sort=self.sort).only(*self.fields)
         try:
-            return paginate(self.queryset, sort_keys(self.sort), cursor, size)
+            return paginate(picked, keys, cursor, size, whole=whole)
         except InvalidCursor:
             self.problems.append(
                 "That page link is not valid for this view any more, so the first page is shown."
             )
-            return paginate(self.queryset, sort_keys(self.sort), None, size)
+            return paginate(picked, keys, None, size, whole=whole)
 
 
 def _valid_filters(data: QueryDict, problems: list[str]) -> SyncFilter:

@@ -14,7 +14,7 @@ from typing import Any
 from uuid import UUID
 
 from django.core import signing
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Expression, F, Q, QuerySet, Value
 
 SALT = "syncs.pagination.cursor"
 
@@ -84,22 +84,84 @@ def read_cursor(cursor: str, keys: Sequence[SortKey]) -> tuple[list, str]:
     return [_decode(value) for value in data["v"]], data["d"]
 
 
+class _RowBeyond(Expression):
+    """`(a, b, id) > (x, y, z)`, or `<`: one comparison, which an index on (a, b, id) serves
+    as the start of a range scan. An OR of per-key comparisons can only filter that scan."""
+
+    conditional = True
+
+    def __init__(self, fields: Sequence[str], values: Sequence[Any], descending: bool) -> None:
+        super().__init__(output_field=BooleanField())
+        self.columns = [F(name) for name in fields]
+        self.raw_values = list(values)
+        self.values: list[Value] = []
+        self.descending = descending
+
+    def get_source_expressions(self) -> list:
+        return [*self.columns, *self.values]
+
+    def set_source_expressions(self, expressions: list) -> None:
+        self.columns, self.values = (
+            expressions[: len(self.columns)],
+            expressions[len(self.columns) :],
+        )
+
+    def resolve_expression(
+        self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False
+    ):
+        resolved = self.copy()
+        resolved.columns = [
+            column.resolve_expression(query, allow_joins, reuse, summarize)
+            for column in self.columns
+        ]
+        # Each value is stored the way its column is (a UUID is hex text on SQLite, say).
+        resolved.values = [
+            Value(value, output_field=column.output_field)
+            for column, value in zip(resolved.columns, self.raw_values, strict=True)
+        ]
+        return resolved
+
+    def as_sql(self, compiler, connection) -> tuple[str, list]:
+        sides = []
+        params: list = []
+        for side in (self.columns, self.values):
+            compiled = [compiler.compile(expression) for expression in side]
+            sides.append(", ".join(sql for sql, _ in compiled))
+            params += [param for _, side_params in compiled for param in side_params]
+        return f"({sides[0]}) {'<' if self.descending else '>'} ({sides[1]})", params
+
+
 def _after(keys: Sequence[SortKey], values: Sequence[Any]) -> Q:
     """Rows strictly after `values` in the order `keys` describes."""
+    lead = keys[0]
+    # A bound on the leading key alone lets the database range-scan an index that starts
+    # with it even when the rest of the comparison spans tables.
+    bound = Q(**{f"{lead.field}__{'lte' if lead.descending else 'gte'}": values[0]})
+    if all(key.descending == lead.descending for key in keys):
+        return bound & Q(_RowBeyond([key.field for key in keys], values, lead.descending))
     branches = []
     for index, key in enumerate(keys):
         equal = {k.field: v for k, v in zip(keys[:index], values[:index], strict=True)}
         beyond = {f"{key.field}__{'lt' if key.descending else 'gt'}": values[index]}
         branches.append(Q(**equal, **beyond))
-    # A bound on the leading key alone lets the database range-scan its index; the OR
-    # above is then only a filter on what that scan returns.
-    lead = keys[0]
-    bound = Q(**{f"{lead.field}__{'lte' if lead.descending else 'gte'}": values[0]})
     return bound & reduce(or_, branches)
 
 
-def paginate(queryset: QuerySet, keys: Sequence[SortKey], cursor: str | None, size: int) -> Page:
-    """One page of `queryset` ordered by `keys` (the last key must be unique)."""
+def paginate(
+    queryset: QuerySet,
+    keys: Sequence[SortKey],
+    cursor: str | None,
+    size: int,
+    *,
+    whole: QuerySet | None = None,
+) -> Page:
+    """One page of `queryset` ordered by `keys` (the last key must be unique).
+
+    With `whole`, the page's rows are picked in `queryset` by their sort values and filters
+    alone, which indexes can hold, and only then read whole from `whole`. Otherwise the
+    database reads a table row for every row it passes over: every row of a company sorted
+    by name, or each start time it walks to find a searched company's syncs.
+    """
     direction = "next"
     if cursor:
         values, direction = read_cursor(cursor, keys)
@@ -107,7 +169,11 @@ def paginate(queryset: QuerySet, keys: Sequence[SortKey], cursor: str | None, si
         queryset = queryset.filter(_after(walk, values))
     else:
         walk = keys
-    rows = list(queryset.order_by(*(key.order_by for key in walk))[: size + 1])
+    order = [key.order_by for key in walk]
+    page = queryset.order_by(*order)[: size + 1]
+    if whole is not None:
+        page = whole.filter(pk__in=page.values("pk")).order_by(*order)
+    rows = list(page)
     more = len(rows) > size
     rows = rows[:size]
     if direction == "previous":

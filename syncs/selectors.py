@@ -7,8 +7,8 @@ from datetime import timedelta
 from uuid import UUID
 
 from django.db.models import (
+    BooleanField,
     Count,
-    DateTimeField,
     DurationField,
     ExpressionWrapper,
     F,
@@ -30,33 +30,53 @@ NEVER = timedelta(days=365 * 1000)
 @dataclass(frozen=True)
 class Sortable:
     label: str
-    field: str
-    annotation: object | None = None
+    # The values the order compares in turn: sync fields, or names of `annotations`. Each
+    # order has an index on these values and the id, so any page of it is a range scan.
+    fields: tuple[str, ...]
+    annotations: tuple[tuple[str, object], ...] = ()
+    # False where the values come from another table, so no index of the syncs is in order.
+    indexed: bool = True
 
 
 # What the history can be sorted by; every order ends with the id so pages are stable.
 SORTABLE = {
-    "started": Sortable("Start Time", "started_at"),
+    "started": Sortable("Start Time", ("started_at",)),
+    # Running syncs sort as if they finish last, among themselves by start time.
     "finished": Sortable(
         "Complete Time",
-        "finished_key",
-        # Running syncs sort as if they finish last, so the key never is NULL.
-        Coalesce("finished_at", F("started_at") + Value(NEVER), output_field=DateTimeField()),
+        ("running", "finished_key"),
+        (
+            ("running", ExpressionWrapper(Q(finished_at__isnull=True), BooleanField())),
+            ("finished_key", Coalesce("finished_at", "started_at")),
+        ),
     ),
     "run_time": Sortable(
         "Run Time",
-        "run_key",
-        Coalesce(
-            ExpressionWrapper(F("finished_at") - F("started_at"), output_field=DurationField()),
-            Value(NEVER),
-            output_field=DurationField(),
+        ("run_key",),
+        (
+            (
+                "run_key",
+                Coalesce(
+                    ExpressionWrapper(
+                        F("finished_at") - F("started_at"), output_field=DurationField()
+                    ),
+                    Value(NEVER),
+                    output_field=DurationField(),
+                ),
+            ),
         ),
     ),
-    "company": Sortable("Company", "company_name", F("company__name")),
-    "product": Sortable("Product", "product"),
-    "status": Sortable("Status", "status_code"),
-    "source": Sortable("Source", "source_platform"),
-    "destination": Sortable("Destination", "destination_platform"),
+    # Companies that share a name stay apart, each with its syncs together.
+    "company": Sortable(
+        "Company",
+        ("company_name", "company_id"),
+        (("company_name", F("company__name")),),
+        indexed=False,
+    ),
+    "product": Sortable("Product", ("product",)),
+    "status": Sortable("Status", ("status_code",)),
+    "source": Sortable("Source", ("source_platform",)),
+    "destination": Sortable("Destination", ("destination_platform",)),
 }
 DEFAULT_SORT = ["-started"]
 MAX_SORT_KEYS = 3
@@ -64,10 +84,11 @@ MAX_SORT_KEYS = 3
 
 def sort_keys(sort: list[str]) -> list[SortKey]:
     """Sort keys for `sort` (e.g. ["-started", "company"]), always ending with the id."""
-    keys = []
-    for name in sort:
-        sortable = SORTABLE[name.lstrip("-")]
-        keys.append(SortKey(sortable.field, name.startswith("-")))
+    keys = [
+        SortKey(field, name.startswith("-"))
+        for name in sort
+        for field in SORTABLE[name.lstrip("-")].fields
+    ]
     return [*keys, SortKey("id", keys[0].descending if keys else True)]
 
 
@@ -89,9 +110,9 @@ def parse_sort(values: Iterable[str]) -> tuple[list[str], list[str]]:
 def sync_history(*, queryset: QuerySet, sort: list[str]) -> QuerySet:
     """`queryset` with what the history shows and what its sort needs, unordered."""
     annotations = {
-        SORTABLE[name.lstrip("-")].field: SORTABLE[name.lstrip("-")].annotation
+        field: expression
         for name in sort
-        if SORTABLE[name.lstrip("-")].annotation is not None
+        for field, expression in SORTABLE[name.lstrip("-")].annotations
     }
     return queryset.select_related("company").annotate(**annotations)
 

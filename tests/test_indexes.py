@@ -1,7 +1,13 @@
 """Every index costs each write and each bulk load; one that begins another adds nothing."""
 
+import json
+
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from .factories import SyncFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,3 +36,18 @@ def test_no_plain_index_is_the_start_of_another():
         if not unique and name != other and longer[: len(columns)] == columns
     ]
     assert redundant == []
+
+
+def test_a_company_search_is_counted_from_the_company_index_alone(staff_client, company):
+    if connection.vendor != "postgresql":
+        pytest.skip("reads PostgreSQL's plans; the PostgreSQL test run covers it")
+    SyncFactory.create_batch(3, company=company)
+    with CaptureQueriesContext(connection) as queries:
+        staff_client.get(reverse("home"), {"q": company.name, "range": "all"})
+    counts = next(q["sql"] for q in queries.captured_queries if "GROUP BY" in q["sql"])
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {counts}")
+        plan = json.dumps(cursor.fetchone()[0])
+    assert '"Index Only Scan"' in plan and '"sync_company_started"' in plan, plan

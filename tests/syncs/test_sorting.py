@@ -1,0 +1,150 @@
+"""Every order the history offers, paged through whole, and read from an index at any page."""
+
+import json
+from datetime import timedelta
+from itertools import groupby
+
+import pytest
+from django.db import connection
+from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from syncs.history import history_from
+from syncs.models import Sync
+from syncs.selectors import SORTABLE, sort_keys
+
+from ..factories import CompanyFactory, SyncFactory
+
+pytestmark = pytest.mark.django_db
+
+ORDERS = [name for column in SORTABLE for name in (column, f"-{column}")]
+
+
+@pytest.fixture
+def history_rows():
+    """Ties on every column, running syncs, blank platforms and two companies of one name."""
+    now = timezone.now()
+    twins = [CompanyFactory(name="Bluebell Bakery"), CompanyFactory(name="Bluebell Bakery")]
+    companies = [*twins, CompanyFactory(name="Acme"), CompanyFactory(name="Zinnia")]
+    syncs = []
+    for n in range(23):
+        started = now - timedelta(hours=n % 5)
+        syncs.append(
+            SyncFactory(
+                company=companies[n % len(companies)],
+                started_at=started,
+                finished_at=None if n % 7 == 0 else started + timedelta(seconds=n % 3),
+                status_code=(2000, 5130, 3000)[n % 3],
+                source_platform=("", "Partner Expense")[n % 2],
+                destination_platform=("Xero", "QuickBooks Online")[n % 4 // 2],
+                commerce=n % 6 == 0,
+            )
+        )
+    return syncs
+
+
+def _history(sort: str, user):
+    return history_from(QueryDict(f"range=all&sort={sort}"), user)
+
+
+def _walk(history, size=4) -> tuple[list, list]:
+    """Every id page by page forwards, then the pages again walking back from the last."""
+    pages, cursor = [], None
+    while True:
+        page = history.page(cursor, size)
+        pages.append([row.id for row in page.rows])
+        if not page.next_cursor:
+            break
+        cursor = page.next_cursor
+    back = [pages[-1]]
+    while page.previous_cursor:
+        page = history.page(page.previous_cursor, size)
+        back.append([row.id for row in page.rows])
+    return pages, back[::-1]
+
+
+@pytest.mark.parametrize("sort", [*ORDERS, "status,-started", "-destination,company,finished"])
+def test_it_pages_through_every_sync_once_in_order_both_ways(sort, history_rows, staff_user):
+    history = _history(sort, staff_user)
+    ordered = history.queryset.order_by(*(key.order_by for key in sort_keys(history.sort)))
+    pages, back = _walk(history)
+    assert [pk for page in pages for pk in page] == [row.id for row in ordered]
+    assert back == pages
+
+
+def test_it_keeps_the_syncs_of_companies_that_share_a_name_together(history_rows, staff_user):
+    pages, _ = _walk(_history("company", staff_user))
+    companies = [Sync.objects.get(pk=pk).company_id for page in pages for pk in page]
+    runs = [company for company, _ in groupby(companies)]
+    assert len(runs) == len(set(companies))
+
+
+def test_it_puts_running_syncs_after_finished_ones_by_start_time(company, staff_user):
+    now = timezone.now()
+    late = SyncFactory(company=company, running=True, started_at=now - timedelta(minutes=1))
+    early = SyncFactory(company=company, running=True, started_at=now - timedelta(minutes=9))
+    done = SyncFactory(company=company, started_at=now - timedelta(minutes=5))
+    rows = _history("finished", staff_user).page(None).rows
+    assert [row.id for row in rows] == [done.id, early.id, late.id]
+
+
+def _plan(history, cursor=None) -> dict:
+    with CaptureQueriesContext(connection) as queries:
+        history.page(cursor, 50)
+    with connection.cursor() as cursor_:
+        cursor_.execute("SET LOCAL enable_seqscan = off")
+        cursor_.execute("SET LOCAL enable_sort = off")
+        cursor_.execute(f"EXPLAIN (FORMAT JSON) {queries.captured_queries[-1]['sql']}")
+        return cursor_.fetchone()[0][0]["Plan"]
+
+
+def _nodes(plan: dict, under_limit: bool = False):
+    """(node type, whether a Limit is above it) for every node of a plan."""
+    yield plan["Node Type"], under_limit
+    for child in plan.get("Plans", []):
+        yield from _nodes(child, under_limit or plan["Node Type"] == "Limit")
+
+
+@pytest.mark.parametrize("sort", [name for name in ORDERS if name.lstrip("-") != "company"])
+def test_it_picks_each_page_of_each_order_from_an_index_without_sorting(
+    sort, history_rows, staff_user
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("reads PostgreSQL's plans; the PostgreSQL test run covers it")
+    history = _history(sort, staff_user)
+    later = history.page(None, 5).next_cursor
+    for cursor in (None, later):
+        nodes = list(_nodes(_plan(history, cursor)))
+        # Only the page's own rows are sorted, above the pick.
+        assert not [kind for kind, picking in nodes if picking and "Sort" in kind], nodes
+        assert "Seq Scan" not in [kind for kind, _ in nodes], nodes
+
+
+def test_it_walks_companies_in_name_order_from_an_index(history_rows, staff_user):
+    if connection.vendor != "postgresql":
+        pytest.skip("reads PostgreSQL's plans; the PostgreSQL test run covers it")
+    plan = json.dumps(_plan(_history("company", staff_user)))
+    assert '"Index Name": "company_name"' in plan and "Seq Scan" not in plan, plan
+
+
+def test_it_picks_a_searched_companys_page_from_the_company_index_alone(history_rows, staff_user):
+    if connection.vendor != "postgresql":
+        pytest.skip("reads PostgreSQL's plans; the PostgreSQL test run covers it")
+    history = history_from(QueryDict("range=all&q=Bluebell"), staff_user)
+    with CaptureQueriesContext(connection) as queries:
+        history.page(None, 50)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {queries.captured_queries[-1]['sql']}")
+        plan = cursor.fetchone()[0][0]["Plan"]
+    # Walking every start time instead reads a table row for each, to find the company's.
+    scans = [(node["Node Type"], node.get("Index Name")) for node in _all(plan)]
+    assert ("Index Only Scan", "sync_company_started") in scans, scans
+
+
+def _all(plan: dict):
+    yield plan
+    for child in plan.get("Plans", []):
+        yield from _all(child)
