@@ -174,7 +174,11 @@ class SyncFilter(django_filters.FilterSet):
         ids = self._named[value]
         matches = Q(company__in=named if len(ids) > MAX_NAMED_COMPANIES else ids)
         prefix = uuid_prefix_range(value)
-        if prefix:
+        if prefix and prefix[0] == prefix[1]:
+            # A whole id: PostgreSQL estimates an equality from its statistics, but a range
+            # from an id to itself as if it held thousands of syncs.
+            matches |= Q(id=prefix[0]) | Q(company_id=prefix[0])
+        elif prefix:
             low, high = prefix
             matches |= Q(id__range=prefix) | Q(company_id__gte=low, company_id__lte=high)
         return queryset.filter(matches)

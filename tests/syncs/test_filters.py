@@ -32,3 +32,14 @@ def test_without_status_keeps_every_other_filter_but_drops_the_status_codes():
     counts = filterset.without_status()
     assert set(counts.qs) == {failed, succeeded}
     assert list(filterset.qs) == [failed]
+
+
+@pytest.mark.django_db
+def test_a_whole_id_is_searched_by_equality_which_the_planner_can_estimate():
+    # As a range from an id to itself, PostgreSQL guessed a company's syncs at 8,000 rather
+    # than 170 and walked every start time for them: 250 ms instead of 5.
+    sync = SyncFactory()
+    filterset = SyncFilter(QueryDict(f"q={sync.company_id}&range=all"), queryset=Sync.objects.all())
+    sql = str(filterset.qs.query)
+    assert "BETWEEN" not in sql and ">=" not in sql
+    assert list(filterset.qs) == [sync]
