@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
 from django.utils import timezone
 from django.utils.html import escape
@@ -19,6 +20,7 @@ FAMILIES = (
 )
 
 
+@cache
 def _family(code: int) -> str | None:
     family = status_for(code).family
     if family == Family.SERVER_ERROR:
