@@ -263,8 +263,9 @@ def load_scale_data(
         raw.execute(f"ALTER TABLE {Sync._meta.db_table} ENABLE TRIGGER USER")
         raw.execute(f"ANALYZE {', '.join([*tables, Company._meta.db_table])}")
     with connection.cursor() as cursor:
-        # Outside the transaction, as VACUUM must be: it marks the counts' pages all-visible,
-        # so the breakdown reads them from their indexes alone from the first request on.
-        counts = ", ".join(level._meta.db_table for level in LEVELS)
-        cursor.execute(f"VACUUM (ANALYZE) {counts}")
+        # Outside the transaction, as VACUUM must be: it marks the pages all-visible, so the
+        # breakdown reads the counts, and a company's syncs, from indexes alone from the
+        # first request on.
+        tables = ", ".join([*(level._meta.db_table for level in LEVELS), Sync._meta.db_table])
+        cursor.execute(f"VACUUM (ANALYZE) {tables}")
     return loaded_syncs, loaded_items
