@@ -39,6 +39,7 @@ def main() -> int:
     parser.add_argument("--latency-ms", type=float, default=20.0, help="per write (20)")
     parser.add_argument("--concurrency", type=int, default=64, help="pushes in flight (64)")
     parser.add_argument("--database-url", help="default: a temporary SQLite file")
+    parser.add_argument("--json", action="store_true", help="end with the figures as JSON")
     parser.add_argument("--worker", nargs=2, metavar=("SYNC", "USER"), help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.worker:
@@ -93,7 +94,7 @@ def _benchmark(options: argparse.Namespace, environ: dict) -> int:
             return 1
         report = json.loads(worker.stdout.splitlines()[-1])
         stats = requests.get(url + "_sandbox/stats", timeout=30).json()
-        return _report(report, stats, options.items)
+        return _report(report, stats, options.items, as_json=options.json)
     finally:
         sandbox.kill()
         sandbox.wait()
@@ -163,7 +164,7 @@ def _work(sync_id: str, user_id: str) -> int:
     return 0
 
 
-def _report(report: dict, stats: dict, items: int) -> int:
+def _report(report: dict, stats: dict, items: int, *, as_json: bool) -> int:
     from pushitems.models import PushStatus
     from retries.models import Retry
 
@@ -178,6 +179,10 @@ def _report(report: dict, stats: dict, items: int) -> int:
     print(f"duplicate writes: {duplicates}")
     print(f"worker peak RSS:  {report['peak_kib'] / 1024:.0f} MiB")
     print(f"sandbox:          {stats['requests']:,} requests, {stats['writes']:,} writes")
+    if as_json:
+        figures = {"items": items, "pushed": succeeded, "seconds": seconds}
+        figures |= {"duplicates": duplicates, "peak_mib": report["peak_kib"] / 1024}
+        print(json.dumps(figures))
     return 0 if duplicates == 0 and succeeded == items else 1
 
 

@@ -4,12 +4,16 @@ Every figure is warm (one untimed request first) and taken through Django's test
 so it includes middleware, the ORM and template rendering, but not a network.
 """
 
+import json
 import statistics
+import subprocess
+import sys
 import time
 import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
@@ -20,7 +24,7 @@ from .buckets import chart_kind
 from .charts import sync_activity
 from .filters import SyncFilter
 from .history import history_from
-from .models import Sync
+from .models import Company, Sync
 from .pagination import make_cursor
 from .selectors import sort_keys, sync_code_counts, sync_history
 
@@ -102,6 +106,7 @@ class PageBenchmark:
         big = _biggest_sync()
         any_time = {"range": "all", **ZONE}
         deep = self.deep_cursor(any_time)
+        by_run_time = {**any_time, "sort": "-run_time"}
         figures = [
             _timed("History, page 1 (last 7 days)", self._get(home, ZONE), self.runs),
             _timed("History, page 1 (any time)", self._get(home, any_time), self.runs),
@@ -118,6 +123,22 @@ class PageBenchmark:
             _timed(
                 "History, status 5130, last 30 days",
                 self._get(home, {"status": "5130", "range": "30d", **ZONE}),
+                self.runs,
+            ),
+            _timed(
+                "History, company name search (any time)",
+                self._get(home, {"q": Company.objects.get(pk=company).name, **any_time}),
+                self.runs,
+                note="every company whose name contains it",
+            ),
+            _timed(
+                "History, sorted by Company (any time)",
+                self._get(home, {**any_time, "sort": "company"}),
+                self.runs,
+            ),
+            _timed(
+                f"History, sorted by Run Time, page {DEEP_PAGE:,}",
+                self._get(home, {**by_run_time, "cursor": self.deep_cursor(by_run_time)}),
                 self.runs,
             ),
             _timed("Dashboard cards and chart (last 7 days)", _dashboard(ZONE), self.runs),
@@ -186,6 +207,44 @@ class PageBenchmark:
             1,
             f"peak {peak / 2**20:.1f} MiB",
         )
+
+
+def retry(items: int) -> Figure:
+    """`benchmarks/retry.py` on this database: a worker retrying `items` failed items against
+    the sandbox platform in processes of their own, as in production."""
+    script = settings.BASE_DIR / "benchmarks" / "retry.py"
+    done = subprocess.run(
+        [
+            sys.executable,
+            script,
+            "--items",
+            str(items),
+            "--database-url",
+            _database_url(),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode:
+        raise RuntimeError(f"the retry benchmark failed:\n{done.stdout}{done.stderr}")
+    figures = json.loads(done.stdout.splitlines()[-1])
+    elapsed = figures["seconds"] * 1000
+    note = (
+        f"{figures['items'] / figures['seconds']:,.0f} items/s, 20 ms a write; "
+        f"{figures['duplicates']} duplicate writes; worker peak {figures['peak_mib']:.0f} MiB"
+    )
+    return Figure(f"Retry of {items:,} failed items", elapsed, elapsed, None, 1, note)
+
+
+def _database_url() -> str:
+    """The database this process uses, as the URL a separate process is given."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def _query(params: dict):

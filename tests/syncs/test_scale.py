@@ -99,6 +99,15 @@ def test_it_leaves_the_counts_and_syncs_readable_from_their_indexes_alone(postgr
 def test_it_counts_the_queries_of_each_page(postgresql):
     _load(500)
     out = StringIO()
-    call_command("benchmark", "--runs=1", "--export-rows=100", stdout=out)
+    call_command("benchmark", "--runs=1", "--export-rows=100", "--retry-items=0", stdout=out)
     row = next(line for line in out.getvalue().splitlines() if "History, page 1 (last 7" in line)
     assert int(row.split("|")[4]) >= 5
+
+
+def test_it_runs_the_retry_benchmark_on_the_same_database(postgresql):
+    _load(200)
+    out = StringIO()
+    call_command("benchmark", "--runs=1", "--export-rows=10", "--retry-items=20", stdout=out)
+    row = next(line for line in out.getvalue().splitlines() if "Retry of 20 failed" in line)
+    assert "0 duplicate writes" in row
+    assert not Sync.objects.filter(company__name__startswith="Benchmark ").exists()
