@@ -1,10 +1,11 @@
 """The history table: its columns and how each renders."""
 
+from html import escape
 from uuid import UUID
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
