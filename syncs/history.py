@@ -12,7 +12,7 @@ from accounts.selectors import preference_history_columns
 
 from .filters import SyncFilter
 from .models import Sync
-from .pagination import InvalidCursor, Page, paginate
+from .pagination import InvalidCursor, Page, RowBeyond, paginate
 from .selectors import SORTABLE, parse_sort, sort_keys, sync_history
 from .tables import DEFAULT_COLUMNS, TOGGLEABLE
 
@@ -69,12 +69,21 @@ class History:
         keys = sort_keys(self.sort)
         picked, whole = self.queryset, None
         searching = bool(self.filterset.form.cleaned_data.get("q"))
-        if searching or not all(SORTABLE[name.lstrip("-")].indexed for name in self.sort):
+        if searching or any(SORTABLE[name.lstrip("-")].joined for name in self.sort):
             # Neither a search's syncs, found through the company index, nor the syncs of
             # each company in name order come out of an index in page order: the page is
             # picked among index entries, and only its own rows are read.
             picked = sync_history(queryset=self.filterset.qs, sort=self.sort)
             whole = sync_history(queryset=Sync.objects.all(), sort=self.sort).only(*self.fields)
+        lead, start = SORTABLE[self.sort[0].lstrip("-")], self.filterset.window.start
+        newest_first = self.sort[0].startswith("-") and not cursor
+        if lead.lowest_from and start and not newest_first:
+            # Only implied by the window, but without it the database reads the order's
+            # index from its far end: every earlier sync to find a page of the last week's,
+            # or after the last page of them. The newest page needs no bound, and with one
+            # PostgreSQL takes both bounds as independent and sorts the whole window.
+            lowest = lead.lowest_from(start)
+            picked = picked.filter(RowBeyond(lead.fields, lowest, descending=False, inclusive=True))
         try:
             return paginate(picked, keys, cursor, size, whole=whole)
         except InvalidCursor:

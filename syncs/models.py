@@ -4,8 +4,7 @@ import uuid
 from datetime import timedelta
 
 from django.db import models
-from django.db.models import ExpressionWrapper, Q
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 
 from . import status as status_codes
 from .status import StatusCode
@@ -121,13 +120,8 @@ class Sync(models.Model):
             models.Index(fields=["status_code", "-started_at", "-id"], name="sync_status_started"),
             models.Index(fields=["-started_at", "-id"], name="sync_started"),
             # One per order the history offers (`selectors.SORTABLE`), so that any page of
-            # it is read from an index. Run time's lives in migration 0007: PostgreSQL only.
-            models.Index(
-                ExpressionWrapper(Q(finished_at__isnull=True), models.BooleanField()),
-                Coalesce("finished_at", "started_at"),
-                "id",
-                name="sync_finished",
-            ),
+            # it is read from an index. Complete time's and run time's live in migration
+            # 0007: PostgreSQL only.
             models.Index(fields=["product", "id"], name="sync_product"),
             models.Index(fields=["status_code", "id"], name="sync_status"),
             models.Index(fields=["source_platform", "id"], name="sync_source"),

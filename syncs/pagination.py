@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import reduce
+from itertools import takewhile
 from operator import or_
 from typing import Any
 from uuid import UUID
@@ -25,17 +26,19 @@ class InvalidCursor(ValueError):
 
 @dataclass(frozen=True)
 class SortKey:
-    """One column of an ordering: the field or annotation name and its direction."""
+    """One column of an ordering: the field or annotation name and its direction, and whether
+    its values come from a joined table rather than the rows paged through."""
 
     field: str
     descending: bool
+    joined: bool = False
 
     @property
     def order_by(self) -> str:
         return f"-{self.field}" if self.descending else self.field
 
     def reversed(self) -> "SortKey":
-        return SortKey(self.field, not self.descending)
+        return SortKey(self.field, not self.descending, self.joined)
 
 
 @dataclass(frozen=True)
@@ -84,18 +87,21 @@ def read_cursor(cursor: str, keys: Sequence[SortKey]) -> tuple[list, str]:
     return [_decode(value) for value in data["v"]], data["d"]
 
 
-class _RowBeyond(Expression):
-    """`(a, b, id) > (x, y, z)`, or `<`: one comparison, which an index on (a, b, id) serves
-    as the start of a range scan. An OR of per-key comparisons can only filter that scan."""
+class RowBeyond(Expression):
+    """`(a, b, id) > (x, y, z)`, or `<`, `>=`, `<=`: one comparison, which an index on
+    (a, b, id) serves as the start of a range scan. An OR of per-key comparisons can only
+    filter that scan."""
 
     conditional = True
 
-    def __init__(self, fields: Sequence[str], values: Sequence[Any], descending: bool) -> None:
+    def __init__(
+        self, fields: Sequence[str], values: Sequence[Any], descending: bool, inclusive: bool
+    ) -> None:
         super().__init__(output_field=BooleanField())
         self.columns = [F(name) for name in fields]
         self.raw_values = list(values)
         self.values: list[Value] = []
-        self.descending = descending
+        self.operator = ("<" if descending else ">") + ("=" if inclusive else "")
 
     def get_source_expressions(self) -> list:
         return [*self.columns, *self.values]
@@ -128,23 +134,29 @@ class _RowBeyond(Expression):
             compiled = [compiler.compile(expression) for expression in side]
             sides.append(", ".join(sql for sql, _ in compiled))
             params += [param for _, side_params in compiled for param in side_params]
-        return f"({sides[0]}) {'<' if self.descending else '>'} ({sides[1]})", params
+        return f"({sides[0]}) {self.operator} ({sides[1]})", params
 
 
 def _after(keys: Sequence[SortKey], values: Sequence[Any]) -> Q:
     """Rows strictly after `values` in the order `keys` describes."""
     lead = keys[0]
-    # A bound on the leading key alone lets the database range-scan an index that starts
-    # with it even when the rest of the comparison spans tables.
-    bound = Q(**{f"{lead.field}__{'lte' if lead.descending else 'gte'}": values[0]})
-    if all(key.descending == lead.descending for key in keys):
-        return bound & Q(_RowBeyond([key.field for key in keys], values, lead.descending))
-    branches = []
-    for index, key in enumerate(keys):
-        equal = {k.field: v for k, v in zip(keys[:index], values[:index], strict=True)}
-        beyond = {f"{key.field}__{'lt' if key.descending else 'gt'}": values[index]}
-        branches.append(Q(**equal, **beyond))
-    return bound & reduce(or_, branches)
+    same = [key.field for key in takewhile(lambda k: k.descending == lead.descending, keys)]
+    if len(same) == len(keys):
+        after = Q(RowBeyond(same, values, lead.descending, inclusive=False))
+    else:
+        # Keys running both ways: those leading in one direction bound the range the
+        # database reads, and the OR of per-key comparisons filters it.
+        branches = []
+        for index, key in enumerate(keys):
+            equal = {k.field: v for k, v in zip(keys[:index], values[:index], strict=True)}
+            beyond = {f"{key.field}__{'lt' if key.descending else 'gt'}": values[index]}
+            branches.append(Q(**equal, **beyond))
+        bound = RowBeyond(same, values[: len(same)], lead.descending, inclusive=True)
+        after = Q(bound) & reduce(or_, branches)
+    if lead.joined:
+        # A comparison spanning two tables starts no index scan; one on the joined key does.
+        after &= Q(**{f"{lead.field}__{'lte' if lead.descending else 'gte'}": values[0]})
+    return after
 
 
 def paginate(

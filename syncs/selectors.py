@@ -1,17 +1,18 @@
 """Reads for the sync history: its sort orders, its cards and status counts, item counts."""
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from django.db.models import (
-    BooleanField,
     Count,
+    DateTimeField,
     DurationField,
     ExpressionWrapper,
     F,
+    Func,
     Q,
     QuerySet,
     Value,
@@ -27,6 +28,30 @@ from .pagination import SortKey
 NEVER = timedelta(days=365 * 1000)
 
 
+class FinishedKey(Func):
+    """When a sync finished, or for one still running its start plus NEVER: running syncs
+    sort as if they finish last, among themselves by start time. PostgreSQL adds NEVER in
+    UTC, which makes the sum immutable, so an index can hold it (migration 0007); adding it
+    to a time with a zone depends on the session's zone."""
+
+    output_field = DateTimeField()
+
+    def __init__(self) -> None:
+        portable = Coalesce(
+            "finished_at", F("started_at") + Value(NEVER), output_field=DateTimeField()
+        )
+        super().__init__(portable, F("finished_at"), F("started_at"))
+
+    def as_sql(self, compiler, connection, **extra) -> tuple[str, list]:
+        return compiler.compile(self.source_expressions[0])
+
+    def as_postgresql(self, compiler, connection, **extra) -> tuple[str, list]:
+        finished, finished_params = compiler.compile(self.source_expressions[1])
+        started, started_params = compiler.compile(self.source_expressions[2])
+        later = f"timezone('UTC', timezone('UTC', {started}) + '{NEVER.days} days'::interval)"
+        return f"COALESCE({finished}, {later})", [*finished_params, *started_params]
+
+
 @dataclass(frozen=True)
 class Sortable:
     label: str
@@ -34,21 +59,24 @@ class Sortable:
     # order has an index on these values and the id, so any page of it is a range scan.
     fields: tuple[str, ...]
     annotations: tuple[tuple[str, object], ...] = ()
-    # False where the values come from another table, so no index of the syncs is in order.
-    indexed: bool = True
+    # Those of `fields` whose values come from another table: no index of the syncs holds
+    # them in order.
+    joined: tuple[str, ...] = ()
+    # The lowest `fields` a sync started at a given time can have, where the order follows
+    # start times: the index is then read from a window's start, not from its beginning.
+    lowest_from: Callable[[datetime], tuple] | None = None
 
 
 # What the history can be sorted by; every order ends with the id so pages are stable.
 SORTABLE = {
     "started": Sortable("Start Time", ("started_at",)),
-    # Running syncs sort as if they finish last, among themselves by start time.
+    # A sync finishes after it starts (a check constraint), so its key is never below its
+    # start.
     "finished": Sortable(
         "Complete Time",
-        ("running", "finished_key"),
-        (
-            ("running", ExpressionWrapper(Q(finished_at__isnull=True), BooleanField())),
-            ("finished_key", Coalesce("finished_at", "started_at")),
-        ),
+        ("finished_key",),
+        (("finished_key", FinishedKey()),),
+        lowest_from=lambda start: (start,),
     ),
     "run_time": Sortable(
         "Run Time",
@@ -71,7 +99,7 @@ SORTABLE = {
         "Company",
         ("company_name", "company_id"),
         (("company_name", F("company__name")),),
-        indexed=False,
+        joined=("company_name",),
     ),
     "product": Sortable("Product", ("product",)),
     "status": Sortable("Status", ("status_code",)),
@@ -85,7 +113,7 @@ MAX_SORT_KEYS = 3
 def sort_keys(sort: list[str]) -> list[SortKey]:
     """Sort keys for `sort` (e.g. ["-started", "company"]), always ending with the id."""
     keys = [
-        SortKey(field, name.startswith("-"))
+        SortKey(field, name.startswith("-"), field in SORTABLE[name.lstrip("-")].joined)
         for name in sort
         for field in SORTABLE[name.lstrip("-")].fields
     ]

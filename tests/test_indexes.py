@@ -12,14 +12,16 @@ from .factories import SyncFactory
 pytestmark = pytest.mark.django_db
 
 
-def _indexes() -> dict[str, list[tuple[str, list[int], bool]]]:
+def _indexes() -> dict[str, list[tuple[str, list[str], bool]]]:
+    """Per table, each index with its key columns (or expressions) in order."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT indrelid::regclass::text, indexrelid::regclass::text, indkey::int2[],"
-            " indisunique FROM pg_index"
+            "SELECT indrelid::regclass::text, indexrelid::regclass::text,"
+            " ARRAY(SELECT pg_get_indexdef(indexrelid, k, true)"
+            " FROM generate_series(1, indnkeyatts) k), indisunique FROM pg_index"
             " WHERE indrelid::regclass::text IN ('syncs_sync', 'pushitems_pushitem')"
         )
-        tables: dict[str, list[tuple[str, list[int], bool]]] = {}
+        tables: dict[str, list[tuple[str, list[str], bool]]] = {}
         for table, name, columns, unique in cursor.fetchall():
             tables.setdefault(table, []).append((name, list(columns), unique))
         return tables

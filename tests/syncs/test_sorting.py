@@ -148,3 +148,33 @@ def _all(plan: dict):
     yield plan
     for child in plan.get("Plans", []):
         yield from _all(child)
+
+
+def _rows_read(history, cursor=None) -> list[tuple[str, int]]:
+    """(node type, rows it removed by a filter) for the page query, walking an index."""
+    with CaptureQueriesContext(connection) as queries:
+        history.page(cursor, 50)
+    with connection.cursor() as cursor_:
+        for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
+            cursor_.execute(f"SET LOCAL {setting} = off")
+        sql = queries.captured_queries[-1]["sql"]
+        cursor_.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")
+        plan = cursor_.fetchone()[0][0]["Plan"]
+    return [(node["Node Type"], node.get("Rows Removed by Filter", 0)) for node in _all(plan)]
+
+
+@pytest.mark.parametrize("sort", ["finished", "-finished"])
+def test_it_reads_the_complete_time_index_only_from_the_windows_start(company, staff_user, sort):
+    if connection.vendor != "postgresql":
+        pytest.skip("reads PostgreSQL's plans; the PostgreSQL test run covers it")
+    now = timezone.now()
+    for days in range(10, 40):
+        SyncFactory(company=company, started_at=now - timedelta(days=days))
+    for hours in range(3):
+        SyncFactory(company=company, started_at=now - timedelta(hours=hours + 1))
+    history = history_from(QueryDict(f"range=7d&sort={sort}"), staff_user)
+    first = history.page(None, 2)
+    # Ascending, the first page starts at the week; descending, the last page stops there.
+    cursor = None if sort == "finished" else first.next_cursor
+    read = _rows_read(history, cursor)
+    assert all(removed == 0 for _, removed in read), read
