@@ -177,9 +177,8 @@ def sync_breakdown(*, filterset, kind: str) -> list[Tally]:
     used = {name for name, value in filterset.form.cleaned_data.items() if value}
     if used - COUNTABLE:
         return _from_syncs(filterset.qs, kind, zone)
-    start = window.start or (
-        SyncHourlyCount.objects.order_by("hour").values_list("hour", flat=True).first()
-    )
+    connection = connections[filterset.queryset.db]
+    start = window.start or _first_hour(connection)
     stop = min(window.end or now, now)
     if start is None or start >= stop:
         return _from_syncs(filterset.qs, kind, zone)
@@ -193,7 +192,6 @@ def sync_breakdown(*, filterset, kind: str) -> list[Tally]:
     edges = [edge.astimezone(UTC) for edge in zoned]
     end = (window.end or now).astimezone(UTC)
     unresolved_only = filterset.form.cleaned_data.get("unresolved")
-    connection = connections[filterset.queryset.db]
     statements, levels = [], []
     for position, level in enumerate(LEVELS):
         source = Source.counts(level)
@@ -231,6 +229,16 @@ def sync_breakdown(*, filterset, kind: str) -> list[Tally]:
     # A window without an end also holds syncs dated after now, each in its own bucket.
     tail = None if window.end else (lambda moment: bucket_floor(moment, kind, zone))
     return _tallied(found, [*levels, edges], starts, tail)
+
+
+def _first_hour(connection) -> datetime | None:
+    """The start of the first hour with a sync, read straight from the cursor: through the
+    ORM, this one-row lookup cost twice its query."""
+    column = UTC_TEXT[connection.vendor].format("MIN(hour)")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {column} FROM {SyncHourlyCount._meta.db_table}")
+        (text,) = cursor.fetchone()
+    return datetime.fromisoformat(text).replace(tzinfo=UTC) if text else None
 
 
 # A stored time as ISO text in UTC, per database: thousands of rows come back, and reading
