@@ -265,9 +265,9 @@ def test_it_uses_the_same_queries_however_many_rows(
     Preference.objects.create(user=staff_user, history_columns=["company", "items", "status"])
     for sync in SyncFactory.create_batch(rows, company=company):
         PushItemFactory(sync=sync)
-    # session, user, preference, the counts (monthly, daily, hourly and the window's
-    # part-hours in one), page of syncs, their item counts
-    with django_assert_num_queries(6):
+    # session, user with their preferences, the counts (monthly, daily, hourly and the
+    # window's part-hours in one), page of syncs, their item counts
+    with django_assert_num_queries(5):
         staff_client.get(reverse("home"))
 
 
@@ -276,8 +276,8 @@ def test_it_uses_the_same_queries_however_many_rows_over_any_time(
     staff_client, company, django_assert_num_queries, rows
 ):
     SyncFactory.create_batch(rows, company=company)
-    # session, user, preference, the oldest hour counted, the counts, page of syncs
-    with django_assert_num_queries(6):
+    # session, user with their preferences, the oldest hour counted, the counts, page of syncs
+    with django_assert_num_queries(5):
         staff_client.get(reverse("home"), {"range": "all"})
 
 
@@ -285,8 +285,8 @@ def test_it_looks_up_the_companies_a_search_names_once(
     staff_client, company, django_assert_num_queries
 ):
     SyncFactory.create_batch(3, company=company)
-    # session, user, preference, companies so named, the counts, page of syncs
-    with django_assert_num_queries(6):
+    # session, user with their preferences, companies so named, the counts, page of syncs
+    with django_assert_num_queries(5):
         response = staff_client.get(reverse("home"), {"q": company.name})
     assert len(response.context["page"].rows) == 3
 
@@ -300,7 +300,7 @@ def test_it_reads_every_shown_column_without_a_query_per_row(
     SyncFactory.create_batch(
         20, company=company, notes="Reconciled by hand", data_start=start, data_finish=start
     )
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         page = staff_client.get(reverse("home")).content.decode()
     assert page.count("Reconciled by hand") == 20
 
@@ -311,7 +311,7 @@ def test_it_pages_by_a_hidden_column_without_a_query_per_row(
     Preference.objects.create(user=staff_user, history_columns=["company"])
     SyncFactory.create_batch(55, company=company)
     first = staff_client.get(reverse("home"), {"sort": "destination"})
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         second = staff_client.get(
             reverse("home"), {"sort": "destination", "cursor": first.context["page"].next_cursor}
         )
