@@ -6,7 +6,7 @@ import uuid
 import zoneinfo
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta, tzinfo
-from functools import cache
+from functools import cache, cached_property
 
 import django_filters
 from django import forms
@@ -196,8 +196,10 @@ class SyncFilter(django_filters.FilterSet):
             "custom" if data.get("start") or data.get("end") else DEFAULT_PRESET
         )
 
-    @property
+    @cached_property
     def window(self) -> Window:
+        """Read once: a relative window ("last 7 days") must not move between the filter,
+        the counts and the pages read after them, as a long export's pages are."""
         data = self.form.cleaned_data
         zone = zoneinfo.ZoneInfo(data.get("tz") or timezone.get_current_timezone_name())
         now = timezone.now()
@@ -221,6 +223,7 @@ class SyncFilter(django_filters.FilterSet):
         other = copy.copy(self)
         other._form = form  # where django-filter keeps the form it builds
         other.__dict__.pop("_qs", None)
+        other.__dict__["window"] = self.window  # the same moment as the page's
         return other
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:

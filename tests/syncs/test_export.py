@@ -1,12 +1,16 @@
 import csv
 import io
 from datetime import UTC, timedelta
+from unittest import mock
 
 import pytest
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Preference
+from syncs.export import csv_lines
+from syncs.history import history_from
 
 from ..factories import PushItemFactory, SyncFactory
 
@@ -99,3 +103,24 @@ def test_it_writes_only_a_header_when_nothing_matches(staff_client):
 def test_it_is_only_for_staff(client, django_user_model):
     client.force_login(django_user_model.objects.create_user(username="bob", password="x"))
     assert client.get(reverse("history-export")).status_code == 403
+
+
+@pytest.mark.parametrize("sort", ["finished", "-finished"])
+def test_it_exports_a_relative_window_as_it_stood_when_the_export_began(staff_user, company, sort):
+    # "Last 7 days" is read once: a long export's later pages once bounded complete times
+    # by a later window start and dropped the syncs that started and finished in between.
+    began = timezone.now()
+    edge = SyncFactory(
+        company=company,
+        started_at=began - timedelta(days=7, seconds=-2),
+        finished_at=began - timedelta(days=7, seconds=-3),
+    )
+    SyncFactory.create_batch(4, company=company)
+    clock = (began + timedelta(seconds=5 * tick) for tick in range(10_000))
+    with (
+        mock.patch("django.utils.timezone.now", side_effect=lambda: next(clock)),
+        mock.patch("syncs.export.CHUNK", 2),
+    ):
+        history = history_from(QueryDict(f"range=7d&sort={sort}"), staff_user)
+        rows = list(csv.reader(io.StringIO("".join(csv_lines(history)))))
+    assert str(edge.id) in [row[2] for row in rows[1:]]

@@ -1,7 +1,10 @@
 import zoneinfo
+from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.http import QueryDict
+from django.utils import timezone
 
 from syncs.filters import SyncFilter
 from syncs.models import Sync
@@ -43,3 +46,14 @@ def test_a_whole_id_is_searched_by_equality_which_the_planner_can_estimate():
     sql = str(filterset.qs.query)
     assert "BETWEEN" not in sql and ">=" not in sql
     assert list(filterset.qs) == [sync]
+
+
+@pytest.mark.django_db
+def test_the_counts_cover_the_same_relative_window_as_the_page():
+    start = timezone.now()
+    clock = (start + timedelta(seconds=tick) for tick in range(100))
+    with mock.patch("django.utils.timezone.now", side_effect=lambda: next(clock)):
+        filterset = SyncFilter(QueryDict("range=24h&status=5130"), queryset=Sync.objects.all())
+        assert filterset.is_valid()
+        counts = filterset.without_status()
+        assert counts.window == filterset.window
