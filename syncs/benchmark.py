@@ -5,6 +5,7 @@ so it includes middleware, the ORM and template rendering, but not a network.
 """
 
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -12,6 +13,7 @@ import time
 import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -220,7 +222,7 @@ def retry(items: int) -> Figure:
             "--items",
             str(items),
             "--database-url",
-            _database_url(),
+            database_url(),
             "--json",
         ],
         capture_output=True,
@@ -238,13 +240,15 @@ def retry(items: int) -> Figure:
     return Figure(f"Retry of {items:,} failed items", elapsed, elapsed, None, 1, note)
 
 
-def _database_url() -> str:
-    """The database this process uses, as the URL a separate process is given."""
-    db = connection.settings_dict
+def database_url() -> str:
+    """The database this process uses, as the URL a separate process is given: the one it
+    was configured with, credentials and options kept, naming the database actually in use
+    (a test run's has its own name)."""
+    name = connection.settings_dict["NAME"]
     if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+        return f"sqlite:///{name}"
+    configured = urlsplit(os.environ["DATABASE_URL"])
+    return urlunsplit(configured._replace(path=f"/{quote(str(name))}"))
 
 
 def _query(params: dict):

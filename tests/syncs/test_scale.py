@@ -8,6 +8,7 @@ from django.db import connection
 from django.db.models import Q, Sum
 
 from pushitems.models import PushItem, PushStatus
+from syncs.benchmark import database_url
 from syncs.breakdown import LEVELS
 from syncs.demo.scale import BIG_SYNC_ID
 from syncs.models import Sync
@@ -111,3 +112,13 @@ def test_it_runs_the_retry_benchmark_on_the_same_database(postgresql):
     row = next(line for line in out.getvalue().splitlines() if "Retry of 20 failed" in line)
     assert "0 duplicate writes" in row
     assert not Sync.objects.filter(company__name__startswith="Benchmark ").exists()
+
+
+def test_it_gives_the_retry_benchmark_the_configured_database_under_its_own_name(
+    postgresql, monkeypatch
+):
+    monkeypatch.setenv(
+        "DATABASE_URL", "postgres://bench:p%40ss@db.internal:6432/main?sslmode=require"
+    )
+    name = connection.settings_dict["NAME"]
+    assert database_url() == f"postgres://bench:p%40ss@db.internal:6432/{name}?sslmode=require"
