@@ -89,13 +89,15 @@ def test_it_puts_running_syncs_after_finished_ones_by_start_time(company, staff_
     assert [row.id for row in rows] == [done.id, early.id, late.id]
 
 
-def _plan(history, cursor=None) -> dict:
+def _plan(history, cursor=None, off=("seqscan", "sort"), analyze=False) -> dict:
+    """PostgreSQL's plan for the query of a page, with the given plan types turned off."""
     with CaptureQueriesContext(connection) as queries:
         history.page(cursor, 50)
     with connection.cursor() as cursor_:
-        cursor_.execute("SET LOCAL enable_seqscan = off")
-        cursor_.execute("SET LOCAL enable_sort = off")
-        cursor_.execute(f"EXPLAIN (FORMAT JSON) {queries.captured_queries[-1]['sql']}")
+        for kind in off:
+            cursor_.execute(f"SET LOCAL enable_{kind} = off")
+        options = "ANALYZE, FORMAT JSON" if analyze else "FORMAT JSON"
+        cursor_.execute(f"EXPLAIN ({options}) {queries.captured_queries[-1]['sql']}")
         return cursor_.fetchone()[0][0]["Plan"]
 
 
@@ -132,13 +134,7 @@ def test_it_picks_a_searched_companys_page_from_the_company_index_alone(history_
     if connection.vendor != "postgresql":
         pytest.skip("reads PostgreSQL's plans; the PostgreSQL test run covers it")
     history = history_from(QueryDict("range=all&q=Bluebell"), staff_user)
-    with CaptureQueriesContext(connection) as queries:
-        history.page(None, 50)
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_bitmapscan = off")
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {queries.captured_queries[-1]['sql']}")
-        plan = cursor.fetchone()[0][0]["Plan"]
+    plan = _plan(history, off=("seqscan", "bitmapscan"))
     # Walking every start time instead reads a table row for each, to find the company's.
     scans = [(node["Node Type"], node.get("Index Name")) for node in _all(plan)]
     assert ("Index Only Scan", "sync_company_started") in scans, scans
@@ -152,14 +148,7 @@ def _all(plan: dict):
 
 def _rows_read(history, cursor=None) -> list[tuple[str, int]]:
     """(node type, rows it removed by a filter) for the page query, walking an index."""
-    with CaptureQueriesContext(connection) as queries:
-        history.page(cursor, 50)
-    with connection.cursor() as cursor_:
-        for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
-            cursor_.execute(f"SET LOCAL {setting} = off")
-        sql = queries.captured_queries[-1]["sql"]
-        cursor_.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")
-        plan = cursor_.fetchone()[0][0]["Plan"]
+    plan = _plan(history, cursor, off=("seqscan", "bitmapscan", "sort"), analyze=True)
     return [(node["Node Type"], node.get("Rows Removed by Filter", 0)) for node in _all(plan)]
 
 
