@@ -109,6 +109,7 @@ class PageBenchmark:
         any_time = {"range": "all", **ZONE}
         deep = self.deep_cursor(any_time)
         by_run_time = {**any_time, "sort": "-run_time"}
+        by_status = {**any_time, "sort": "status,-started"}
         figures = [
             _timed("History, page 1 (last 7 days)", self._get(home, ZONE), self.runs),
             _timed("History, page 1 (any time)", self._get(home, any_time), self.runs),
@@ -141,6 +142,11 @@ class PageBenchmark:
             _timed(
                 f"History, sorted by Run Time, page {DEEP_PAGE:,}",
                 self._get(home, {**by_run_time, "cursor": self.deep_cursor(by_run_time)}),
+                self.runs,
+            ),
+            _timed(
+                f"History, Status then Start Time, page {DEEP_PAGE:,}",
+                self._get(home, {**by_status, "cursor": self.deep_cursor(by_status)}),
                 self.runs,
             ),
             _timed("Dashboard cards and chart (last 7 days)", _dashboard(ZONE), self.runs),

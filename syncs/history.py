@@ -75,22 +75,27 @@ class History:
             # picked among index entries, and only its own rows are read.
             picked = sync_history(queryset=self.filterset.qs, sort=self.sort)
             whole = sync_history(queryset=Sync.objects.all(), sort=self.sort).only(*self.fields)
-        lead, start = SORTABLE[self.sort[0].lstrip("-")], self.filterset.window.start
-        newest_first = self.sort[0].startswith("-") and not cursor
-        if lead.lowest_from and start and not newest_first:
+        start = self.filterset.window.start
+        grouped = SORTABLE[self.sort[0].lstrip("-")].few and len(self.sort) > 1
+        # A value at a time, a grouped order walks the index of the key after it.
+        walked = self.sort[1] if grouped else self.sort[0]
+        newest_first = walked.startswith("-") and not cursor
+        walked_by = SORTABLE[walked.lstrip("-")]
+        if walked_by.lowest_from and start and not newest_first:
             # Only implied by the window, but without it the database reads the order's
             # index from its far end: every earlier sync to find a page of the last week's,
             # or after the last page of them. The newest page needs no bound, and with one
             # PostgreSQL takes both bounds as independent and sorts the whole window.
-            lowest = lead.lowest_from(start)
-            picked = picked.filter(RowBeyond(lead.fields, lowest, descending=False, inclusive=True))
+            lowest = walked_by.lowest_from(start)
+            bound = RowBeyond(walked_by.fields, lowest, descending=False, inclusive=True)
+            picked = picked.filter(bound)
         try:
-            return paginate(picked, keys, cursor, size, whole=whole)
+            return paginate(picked, keys, cursor, size, whole=whole, grouped=grouped)
         except InvalidCursor:
             self.problems.append(
                 "That page link is not valid for this view any more, so the first page is shown."
             )
-            return paginate(picked, keys, None, size, whole=whole)
+            return paginate(picked, keys, None, size, whole=whole, grouped=grouped)
 
 
 def _valid_filters(data: QueryDict, problems: list[str]) -> SyncFilter:

@@ -126,6 +126,16 @@ class Sync(models.Model):
             models.Index(fields=["status_code", "id"], name="sync_status"),
             models.Index(fields=["source_platform", "id"], name="sync_source"),
             models.Index(fields=["destination_platform", "id"], name="sync_destination"),
+            # With sync_status_started, each value of a few-valued column in start-time
+            # order, read from either end: the orders led by one and then by start time.
+            models.Index(fields=["product", "-started_at", "-id"], name="sync_product_started"),
+            models.Index(
+                fields=["source_platform", "-started_at", "-id"], name="sync_source_started"
+            ),
+            models.Index(
+                fields=["destination_platform", "-started_at", "-id"],
+                name="sync_destination_started",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -15,7 +15,9 @@ from typing import Any
 from uuid import UUID
 
 from django.core import signing
+from django.db import connections
 from django.db.models import BooleanField, Expression, F, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
 
 SALT = "syncs.pagination.cursor"
 
@@ -159,6 +161,58 @@ def _after(keys: Sequence[SortKey], values: Sequence[Any]) -> Q:
     return after
 
 
+def _groups(queryset: QuerySet, key: SortKey, first: Any | None) -> list:
+    """The distinct values of `key` in the whole table, in its order, from `first` on.
+
+    One index probe per value (a loose index scan), where DISTINCT would read every row."""
+    model = queryset.model
+    column = model._meta.get_field(key.field).column
+    table = connections[queryset.db].ops.quote_name(model._meta.db_table)
+    column = connections[queryset.db].ops.quote_name(column)
+    beyond, order = ("<", "DESC") if key.descending else (">", "ASC")
+    start, params = (f"WHERE {column} {beyond}= %s", [first]) if first is not None else ("", [])
+    sql = (
+        f"WITH RECURSIVE found(value) AS ("
+        f"(SELECT {column} FROM {table} {start} ORDER BY {column} {order} LIMIT 1) "
+        f"UNION ALL SELECT (SELECT {column} FROM {table} WHERE {column} {beyond} found.value "
+        f"ORDER BY {column} {order} LIMIT 1) FROM found WHERE found.value IS NOT NULL"
+        f") SELECT value FROM found WHERE value IS NOT NULL"
+    )
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return [value for (value,) in cursor.fetchall()]
+
+
+def _pick_by_group(
+    queryset: QuerySet, walk: Sequence[SortKey], values: Sequence[Any] | None, size: int
+) -> RawSQL:
+    """The ids of the next `size` rows, picked a value of the first key at a time.
+
+    One value's rows are an index range in the order of the keys after it, from either end,
+    but no index holds a few-valued key followed by any other in every direction: across
+    all values the database would sort the whole table."""
+    lead, rest = walk[0], walk[1:]
+    connection = connections[queryset.db]
+    fields = [key.field for key in walk]
+    branches, params = [], []
+    for value in _groups(queryset, lead, values[0] if values else None):
+        branch = queryset.filter(**{lead.field: value})
+        if values and value == values[0]:
+            branch = branch.filter(_after(rest, values[1:]))
+        branch = branch.order_by(*(key.order_by for key in rest)).values(*fields)[:size]
+        sql, branch_params = branch.query.get_compiler(queryset.db).as_sql()
+        branches.append(f"({sql})")
+        params += branch_params
+    if not branches:
+        return RawSQL("SELECT NULL WHERE FALSE", [])
+    order = ", ".join(
+        f"{connection.ops.quote_name(key.field)} {'DESC' if key.descending else 'ASC'}"
+        for key in walk
+    )
+    combined = " UNION ALL ".join(branches)
+    return RawSQL(f"SELECT id FROM ({combined}) AS picked ORDER BY {order} LIMIT {size}", params)
+
+
 def paginate(
     queryset: QuerySet,
     keys: Sequence[SortKey],
@@ -166,6 +220,7 @@ def paginate(
     size: int,
     *,
     whole: QuerySet | None = None,
+    grouped: bool = False,
 ) -> Page:
     """One page of `queryset` ordered by `keys` (the last key must be unique).
 
@@ -173,18 +228,25 @@ def paginate(
     alone, which indexes can hold, and only then read whole from `whole`. Otherwise the
     database reads a table row for every row it passes over: every row of a company sorted
     by name, or each start time it walks to find a searched company's syncs.
+
+    `grouped` says the first key has few values and others follow it: each value's rows are
+    then picked on their own, where the database can combine queries that are each sorted
+    and limited (PostgreSQL).
     """
-    direction = "next"
+    direction, values = "next", None
     if cursor:
         values, direction = read_cursor(cursor, keys)
-        walk = keys if direction == "next" else [key.reversed() for key in keys]
-        queryset = queryset.filter(_after(walk, values))
-    else:
-        walk = keys
+    walk = keys if direction == "next" else [key.reversed() for key in keys]
     order = [key.order_by for key in walk]
-    page = queryset.order_by(*order)[: size + 1]
-    if whole is not None:
-        page = whole.filter(pk__in=page.values("pk")).order_by(*order)
+    if grouped and connections[queryset.db].features.supports_slicing_ordering_in_compound:
+        ids = _pick_by_group(queryset, walk, values, size + 1)
+        page = (whole if whole is not None else queryset).filter(pk__in=ids).order_by(*order)
+    else:
+        if values is not None:
+            queryset = queryset.filter(_after(walk, values))
+        page = queryset.order_by(*order)[: size + 1]
+        if whole is not None:
+            page = whole.filter(pk__in=page.values("pk")).order_by(*order)
     rows = list(page)
     more = len(rows) > size
     rows = rows[:size]

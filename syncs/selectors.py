@@ -65,6 +65,9 @@ class Sortable:
     # The lowest `fields` a sync started at a given time can have, where the order follows
     # start times: the index is then read from a window's start, not from its beginning.
     lowest_from: Callable[[datetime], tuple] | None = None
+    # A column of few values (never NULL), each with an index on it and the start time: an
+    # order led by it and followed by others is picked a value at a time.
+    few: bool = False
 
 
 # What the history can be sorted by; every order ends with the id so pages are stable.
@@ -101,23 +104,24 @@ SORTABLE = {
         (("company_name", F("company__name")),),
         joined=("company_name",),
     ),
-    "product": Sortable("Product", ("product",)),
-    "status": Sortable("Status", ("status_code",)),
-    "source": Sortable("Source", ("source_platform",)),
-    "destination": Sortable("Destination", ("destination_platform",)),
+    "product": Sortable("Product", ("product",), few=True),
+    "status": Sortable("Status", ("status_code",), few=True),
+    "source": Sortable("Source", ("source_platform",), few=True),
+    "destination": Sortable("Destination", ("destination_platform",), few=True),
 }
 DEFAULT_SORT = ["-started"]
 MAX_SORT_KEYS = 3
 
 
 def sort_keys(sort: list[str]) -> list[SortKey]:
-    """Sort keys for `sort` (e.g. ["-started", "company"]), always ending with the id."""
+    """Sort keys for `sort` (e.g. ["-started", "company"]), always ending with the id, which
+    runs the way the key before it does, as in the indexes that end with it."""
     keys = [
         SortKey(field, name.startswith("-"), field in SORTABLE[name.lstrip("-")].joined)
         for name in sort
         for field in SORTABLE[name.lstrip("-")].fields
     ]
-    return [*keys, SortKey("id", keys[0].descending if keys else True)]
+    return [*keys, SortKey("id", keys[-1].descending if keys else True)]
 
 
 def parse_sort(values: Iterable[str]) -> tuple[list[str], list[str]]:

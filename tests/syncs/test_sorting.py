@@ -64,7 +64,11 @@ def _walk(history, size=4) -> tuple[list, list]:
     return pages, back[::-1]
 
 
-@pytest.mark.parametrize("sort", [*ORDERS, "status,-started", "-destination,company,finished"])
+# Orders led by a column of few values, which are picked a value at a time on PostgreSQL.
+GROUPED = ["status,-started", "-status,started", "product,-finished", "-source,company,run_time"]
+
+
+@pytest.mark.parametrize("sort", [*ORDERS, *GROUPED, "-destination,company,finished"])
 def test_it_pages_through_every_sync_once_in_order_both_ways(sort, history_rows, staff_user):
     history = _history(sort, staff_user)
     ordered = history.queryset.order_by(*(key.order_by for key in sort_keys(history.sort)))
@@ -167,3 +171,39 @@ def test_it_reads_the_complete_time_index_only_from_the_windows_start(company, s
     cursor = None if sort == "finished" else first.next_cursor
     read = _rows_read(history, cursor)
     assert all(removed == 0 for _, removed in read), read
+
+
+@pytest.mark.parametrize("sort", ["status,-started", "-status,started", "-product,-started"])
+def test_it_picks_each_value_of_a_few_valued_column_from_an_index_in_start_order(
+    sort, history_rows, staff_user
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("reads PostgreSQL's plans; the PostgreSQL test run covers it")
+    history = _history(sort, staff_user)
+    later = history.page(None, 5).next_cursor
+    for cursor in (None, later):
+        plan = _plan(history, cursor, off=("seqscan", "bitmapscan", "sort"))
+        (union,) = [node for node in _all(plan) if node["Node Type"] == "Append"]
+        # Each value's branch: a subquery, its limit, and what the limit reads from.
+        scans = [branch["Plans"][0]["Plans"][0] for branch in union["Plans"]]
+        assert len(scans) > 1 and all(
+            scan["Node Type"] in ("Index Scan", "Index Only Scan")
+            and scan["Index Name"].endswith("_started")
+            for scan in scans
+        ), scans
+
+
+def test_it_goes_on_from_a_value_that_no_sync_has_any_more(history_rows, staff_user):
+    history = _history("status,-started", staff_user)
+    first = history.page(None, 2)
+    gone = first.rows[-1].status_code
+    Sync.objects.filter(status_code=gone).delete()
+    rest = history.page(first.next_cursor, 50).rows
+    ordered = history.queryset.order_by(*(key.order_by for key in sort_keys(history.sort)))
+    shown = {row.id for row in first.rows}
+    assert [row.id for row in rest] == [row.id for row in ordered if row.id not in shown]
+
+
+def test_it_breaks_ties_by_id_in_the_direction_of_the_last_key():
+    assert sort_keys(["status", "-started"])[-1].descending
+    assert not sort_keys(["-status", "started"])[-1].descending
