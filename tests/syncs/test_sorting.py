@@ -193,6 +193,17 @@ def test_it_picks_each_value_of_a_few_valued_column_from_an_index_in_start_order
         ), scans
 
 
+@pytest.mark.parametrize("sort", ["status,-started", "-destination,company"])
+def test_it_pages_a_searched_companys_syncs_in_an_order_led_by_a_few_valued_column(
+    sort, history_rows, staff_user
+):
+    history = history_from(QueryDict(f"range=all&q=Bluebell&sort={sort}"), staff_user)
+    ordered = history.queryset.order_by(*(key.order_by for key in sort_keys(history.sort)))
+    pages, back = _walk(history)
+    assert [pk for page in pages for pk in page] == [row.id for row in ordered]
+    assert back == pages and len(ordered) > 4
+
+
 def test_it_goes_on_from_a_value_that_no_sync_has_any_more(history_rows, staff_user):
     history = _history("status,-started", staff_user)
     first = history.page(None, 2)
