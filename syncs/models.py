@@ -120,8 +120,8 @@ class Sync(models.Model):
             models.Index(fields=["status_code", "-started_at", "-id"], name="sync_status_started"),
             models.Index(fields=["-started_at", "-id"], name="sync_started"),
             # One per order the history offers (`selectors.SORTABLE`), so that any page of
-            # it is read from an index. Complete time's and run time's live in migration
-            # 0007: PostgreSQL only.
+            # it is read from an index. Complete time's and run time's live in migrations
+            # 0007 and 0009: PostgreSQL only.
             models.Index(fields=["product", "id"], name="sync_product"),
             models.Index(fields=["status_code", "id"], name="sync_status"),
             models.Index(fields=["source_platform", "id"], name="sync_source"),
