@@ -110,6 +110,7 @@ class PageBenchmark:
         deep = self.deep_cursor(any_time)
         by_run_time = {**any_time, "sort": "-run_time"}
         by_status = {**any_time, "sort": "status,-started"}
+        by_status_finished = {**any_time, "sort": "status,finished"}
         figures = [
             _timed("History, page 1 (last 7 days)", self._get(home, ZONE), self.runs),
             _timed("History, page 1 (any time)", self._get(home, any_time), self.runs),
@@ -147,6 +148,14 @@ class PageBenchmark:
             _timed(
                 f"History, Status then Start Time, page {DEEP_PAGE:,}",
                 self._get(home, {**by_status, "cursor": self.deep_cursor(by_status)}),
+                self.runs,
+            ),
+            _timed(
+                f"History, Status then Complete Time, page {DEEP_PAGE:,}",
+                self._get(
+                    home,
+                    {**by_status_finished, "cursor": self.deep_cursor(by_status_finished)},
+                ),
                 self.runs,
             ),
             _timed("Dashboard cards and chart (last 7 days)", _dashboard(ZONE), self.runs),
