@@ -183,6 +183,14 @@ def _groups(queryset: QuerySet, key: SortKey, first: Any | None) -> list:
         return [value for (value,) in cursor.fetchall()]
 
 
+class _Slot(Expression):
+    """A parameter left open in compiled SQL, found again among its parameters by its type:
+    one branch is compiled for every value rather than one per value."""
+
+    def as_sql(self, compiler, connection) -> tuple[str, list]:
+        return "%s", [self]
+
+
 def _pick_by_group(
     queryset: QuerySet, walk: Sequence[SortKey], values: Sequence[Any] | None, size: int
 ) -> RawSQL:
@@ -194,23 +202,33 @@ def _pick_by_group(
     lead, rest = walk[0], walk[1:]
     connection = connections[queryset.db]
     fields = [key.field for key in walk]
+    order = [key.order_by for key in rest]
+
+    def compiled(branch: QuerySet) -> tuple[str, list]:
+        branch = branch.order_by(*order).values(*fields)[:size]
+        return branch.query.get_compiler(queryset.db).as_sql()
+
+    slot = _Slot(output_field=queryset.model._meta.get_field(lead.field))
+    open_sql, open_params = compiled(queryset.filter(**{lead.field: slot}))
     branches, params = [], []
     for value in _groups(queryset, lead, values[0] if values else None):
-        branch = queryset.filter(**{lead.field: value})
         if values and value == values[0]:
-            branch = branch.filter(_after(rest, values[1:]))
-        branch = branch.order_by(*(key.order_by for key in rest)).values(*fields)[:size]
-        sql, branch_params = branch.query.get_compiler(queryset.db).as_sql()
+            sql, branch_params = compiled(
+                queryset.filter(**{lead.field: value}).filter(_after(rest, values[1:]))
+            )
+        else:
+            sql = open_sql
+            branch_params = [value if isinstance(p, _Slot) else p for p in open_params]
         branches.append(f"({sql})")
         params += branch_params
     if not branches:
         return RawSQL("SELECT NULL WHERE FALSE", [])
-    order = ", ".join(
+    ordered = ", ".join(
         f"{connection.ops.quote_name(key.field)} {'DESC' if key.descending else 'ASC'}"
         for key in walk
     )
     combined = " UNION ALL ".join(branches)
-    return RawSQL(f"SELECT id FROM ({combined}) AS picked ORDER BY {order} LIMIT {size}", params)
+    return RawSQL(f"SELECT id FROM ({combined}) AS picked ORDER BY {ordered} LIMIT {size}", params)
 
 
 def paginate(
