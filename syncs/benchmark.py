@@ -111,6 +111,7 @@ class PageBenchmark:
         by_run_time = {**any_time, "sort": "-run_time"}
         by_status = {**any_time, "sort": "status,-started"}
         by_status_finished = {**any_time, "sort": "status,finished"}
+        by_two = {**any_time, "sort": "destination,product,-started"}
         figures = [
             _timed("History, page 1 (last 7 days)", self._get(home, ZONE), self.runs),
             _timed("History, page 1 (any time)", self._get(home, any_time), self.runs),
@@ -156,6 +157,11 @@ class PageBenchmark:
                     home,
                     {**by_status_finished, "cursor": self.deep_cursor(by_status_finished)},
                 ),
+                self.runs,
+            ),
+            _timed(
+                f"History, Destination then Product, page {DEEP_PAGE:,}",
+                self._get(home, {**by_two, "cursor": self.deep_cursor(by_two)}),
                 self.runs,
             ),
             _timed("Dashboard cards and chart (last 7 days)", _dashboard(ZONE), self.runs),

@@ -11,9 +11,9 @@ from django.http import QueryDict
 from accounts.selectors import preference_history_columns
 
 from .filters import SyncFilter
-from .models import Sync
+from .models import FEW_VALUED, Sync
 from .pagination import InvalidCursor, Page, RowBeyond, paginate
-from .selectors import SORTABLE, parse_sort, sort_keys, sync_history
+from .selectors import SORTABLE, few_valued_lead, parse_sort, sort_keys, sync_history
 from .tables import DEFAULT_COLUMNS, TOGGLEABLE
 
 PAGE_SIZE = 50
@@ -76,12 +76,12 @@ class History:
             picked = sync_history(queryset=self.filterset.qs, sort=self.sort)
             whole = sync_history(queryset=Sync.objects.all(), sort=self.sort).only(*self.fields)
         start = self.filterset.window.start
-        grouped = SORTABLE[self.sort[0].lstrip("-")].few and len(self.sort) > 1
-        # A value at a time, a grouped order walks the index of the key after it.
-        walked = self.sort[1] if grouped else self.sort[0]
-        newest_first = walked.startswith("-") and not cursor
-        walked_by = SORTABLE[walked.lstrip("-")]
-        if walked_by.lowest_from and start and not newest_first:
+        grouped = few_valued_lead(self.sort)
+        # A combination of few values at a time, an order walks the index of the key after them.
+        walked = self.sort[grouped] if grouped < len(self.sort) else None
+        walked_by = SORTABLE[walked.lstrip("-")] if walked else None
+        newest_first = bool(walked) and walked.startswith("-") and not cursor
+        if walked_by and walked_by.lowest_from and start and not newest_first:
             # Only implied by the window, but without it the database reads the order's
             # index from its far end: every earlier sync to find a page of the last week's,
             # or after the last page of them. The newest page needs no bound, and with one
@@ -90,12 +90,16 @@ class History:
             bound = RowBeyond(walked_by.fields, lowest, descending=False, inclusive=True)
             picked = picked.filter(bound)
         try:
-            return paginate(picked, keys, cursor, size, whole=whole, grouped=grouped)
+            return paginate(
+                picked, keys, cursor, size, whole=whole, grouped=grouped, index=FEW_VALUED
+            )
         except InvalidCursor:
             self.problems.append(
                 "That page link is not valid for this view any more, so the first page is shown."
             )
-            return paginate(picked, keys, None, size, whole=whole, grouped=grouped)
+            return paginate(
+                picked, keys, None, size, whole=whole, grouped=grouped, index=FEW_VALUED
+            )
 
 
 def _valid_filters(data: QueryDict, problems: list[str]) -> SyncFilter:

@@ -9,6 +9,10 @@ from django.db.models import Q
 from . import status as status_codes
 from .status import StatusCode
 
+# The sync columns of few values each, never NULL, in the order of the index on them all
+# (sync_few_values): the combinations of their values that syncs have are read from it.
+FEW_VALUED = ("status_code", "product", "source_platform", "destination_platform")
+
 
 class Product(models.TextChoices):
     COMMERCE = "commerce", "Sync for Commerce"
@@ -136,6 +140,7 @@ class Sync(models.Model):
                 fields=["destination_platform", "-started_at", "-id"],
                 name="sync_destination_started",
             ),
+            models.Index(fields=list(FEW_VALUED), name="sync_few_values"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -9,8 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import reduce
-from itertools import takewhile
-from operator import or_
+from itertools import groupby, takewhile
+from operator import itemgetter, or_
 from typing import Any
 from uuid import UUID
 
@@ -183,50 +183,118 @@ def _groups(queryset: QuerySet, key: SortKey, first: Any | None) -> list:
         return [value for (value,) in cursor.fetchall()]
 
 
+def _combinations(
+    queryset: QuerySet, keys: Sequence[SortKey], first: Sequence[Any] | None, index: Sequence[str]
+) -> list[tuple]:
+    """The combinations of values of `keys` that rows have, and `first` if given, in their
+    order.
+
+    `index` holds the columns of an index that starts with all of theirs: one probe per
+    combination of its columns, where DISTINCT would read every row. The order, and so where
+    `first` falls in it, is the database's, whose collation may differ from Python's."""
+    connection = connections[queryset.db]
+    quote = connection.ops.quote_name
+    model = queryset.model
+    every = [quote(model._meta.get_field(name).column) for name in index]
+    columns = [quote(model._meta.get_field(key.field).column) for key in keys]
+    table = quote(model._meta.db_table)
+    listed, ordered = ", ".join(every), ", ".join(f"{n} ASC" for n in every)
+    later = ", ".join(f"found.{name}" for name in every)
+    probe = f"SELECT {listed} FROM {table} WHERE ({listed}) > ({later}) ORDER BY {ordered} LIMIT 1"
+    chosen = ", ".join(columns)
+    cursor_row, params = "", []
+    if first is not None:
+        cursor_row, params = f" UNION SELECT {', '.join(['%s'] * len(keys))}", list(first)
+    order = ", ".join(
+        f"{name} {'DESC' if key.descending else 'ASC'}"
+        for name, key in zip(columns, keys, strict=True)
+    )
+    sql = (
+        f"WITH RECURSIVE found AS ((SELECT {listed} FROM {table} ORDER BY {ordered} LIMIT 1) "
+        f"UNION ALL SELECT following.* FROM found, LATERAL ({probe}) AS following) "
+        f"SELECT * FROM (SELECT DISTINCT {chosen} FROM found{cursor_row}) AS combination "
+        f"ORDER BY {order}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [tuple(row) for row in cursor.fetchall()]
+
+
 class _Slot(Expression):
     """A parameter left open in compiled SQL, found again among its parameters by its type:
-    one branch is compiled for every value rather than one per value."""
+    one branch is compiled for every combination of values rather than one per combination.
+    It stands for the value of the grouped key at `position`."""
+
+    def __init__(self, position: int, output_field) -> None:
+        super().__init__(output_field=output_field)
+        self.position = position
 
     def as_sql(self, compiler, connection) -> tuple[str, list]:
         return "%s", [self]
 
 
 def _pick_by_group(
-    queryset: QuerySet, walk: Sequence[SortKey], values: Sequence[Any] | None, size: int
+    queryset: QuerySet,
+    walk: Sequence[SortKey],
+    values: Sequence[Any] | None,
+    size: int,
+    grouped: int,
+    index: Sequence[str],
 ) -> RawSQL:
-    """The ids of the next `size` rows, picked a value of the first key at a time.
+    """The ids of the next `size` rows, picked a combination of values of the first `grouped`
+    keys at a time.
 
-    One value's rows are an index range in the order of the keys after it, from either end,
-    but no index holds a few-valued key followed by any other in every direction: across
-    all values the database would sort the whole table."""
-    lead, rest = walk[0], walk[1:]
-    connection = connections[queryset.db]
+    One combination's rows are an index range in the order of the keys after them, from
+    either end, but no index holds few-valued keys followed by any other in every direction:
+    across all of them the database would sort the whole table. Where only the last key
+    follows two grouped ones, a first key's value that has every value of the second is
+    picked whole instead: fewer branches, and its walk of the second key's index, in the
+    order of that key and the last, passes no stretch without its rows."""
     fields = [key.field for key in walk]
-    order = [key.order_by for key in rest]
+    statements: dict[int, tuple[str, list]] = {}
 
-    def compiled(branch: QuerySet) -> tuple[str, list]:
-        branch = branch.order_by(*order).values(*fields)[:size]
-        return branch.query.get_compiler(queryset.db).as_sql()
+    def compiled(branch: QuerySet, depth: int) -> tuple[str, list]:
+        branch = branch.order_by(*(key.order_by for key in walk[depth:])).values(*fields)
+        return branch[:size].query.get_compiler(queryset.db).as_sql()
 
-    slot = _Slot(output_field=queryset.model._meta.get_field(lead.field))
-    open_sql, open_params = compiled(queryset.filter(**{lead.field: slot}))
+    def statement(prefix: tuple) -> tuple[str, list]:
+        """The branch of the rows with these values of the first keys, compiled once per
+        length with the values left open."""
+        depth = len(prefix)
+        if depth not in statements:
+            slots = {
+                key.field: _Slot(position, queryset.model._meta.get_field(key.field))
+                for position, key in enumerate(walk[:depth])
+            }
+            statements[depth] = compiled(queryset.filter(**slots), depth)
+        sql, params = statements[depth]
+        return sql, [prefix[p.position] if isinstance(p, _Slot) else p for p in params]
+
+    first = tuple(values[:grouped]) if values else None
+    if grouped == 1:
+        prefixes = [(value,) for value in _groups(queryset, walk[0], first[0] if first else None)]
+    else:
+        every = _combinations(queryset, walk[:grouped], first, index)
+        seconds = {combination[1:] for combination in every}
+        prefixes = []
+        for value, group in groupby(every[every.index(first) if first else 0 :], itemgetter(0)):
+            group = list(group)
+            whole = len(walk) == 3 and {combination[1:] for combination in group} == seconds
+            prefixes += [(value,)] if whole and not (first and value == first[0]) else group
     branches, params = [], []
-    for value in _groups(queryset, lead, values[0] if values else None):
-        if values and value == values[0]:
-            sql, branch_params = compiled(
-                queryset.filter(**{lead.field: value}).filter(_after(rest, values[1:]))
-            )
+    for prefix in prefixes:
+        if prefix == first:
+            equal = {key.field: value for key, value in zip(walk[:grouped], first, strict=True)}
+            after = _after(walk[grouped:], values[grouped:])
+            sql, branch_params = compiled(queryset.filter(**equal).filter(after), grouped)
         else:
-            sql = open_sql
-            branch_params = [value if isinstance(p, _Slot) else p for p in open_params]
+            sql, branch_params = statement(prefix)
         branches.append(f"({sql})")
         params += branch_params
     if not branches:
         return RawSQL("SELECT NULL WHERE FALSE", [])
-    ordered = ", ".join(
-        f"{connection.ops.quote_name(key.field)} {'DESC' if key.descending else 'ASC'}"
-        for key in walk
-    )
+    quote = connections[queryset.db].ops.quote_name
+    ordered = ", ".join(f"{quote(key.field)} {'DESC' if key.descending else 'ASC'}" for key in walk)
     combined = " UNION ALL ".join(branches)
     return RawSQL(f"SELECT id FROM ({combined}) AS picked ORDER BY {ordered} LIMIT {size}", params)
 
@@ -238,7 +306,8 @@ def paginate(
     size: int,
     *,
     whole: QuerySet | None = None,
-    grouped: bool = False,
+    grouped: int = 0,
+    index: Sequence[str] = (),
 ) -> Page:
     """One page of `queryset` ordered by `keys` (the last key must be unique).
 
@@ -247,9 +316,10 @@ def paginate(
     database reads a table row for every row it passes over: every row of a company sorted
     by name, or each start time it walks to find a searched company's syncs.
 
-    `grouped` says the first key has few values and others follow it: each value's rows are
-    then picked on their own, where the database can combine queries that are each sorted
-    and limited (PostgreSQL).
+    `grouped` says how many keys at the start have few values, others following them: each
+    combination of their values has its rows picked on its own, where the database can
+    combine queries that are each sorted and limited (PostgreSQL). With two or more, their
+    combinations are read from the index whose columns `index` lists.
     """
     direction, values = "next", None
     if cursor:
@@ -257,7 +327,7 @@ def paginate(
     walk = keys if direction == "next" else [key.reversed() for key in keys]
     order = [key.order_by for key in walk]
     if grouped and connections[queryset.db].features.supports_slicing_ordering_in_compound:
-        ids = _pick_by_group(queryset, walk, values, size + 1)
+        ids = _pick_by_group(queryset, walk, values, size + 1, grouped, index)
         page = (whole if whole is not None else queryset).filter(pk__in=ids).order_by(*order)
     else:
         if values is not None:

@@ -4,6 +4,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import takewhile
 from uuid import UUID
 
 from django.db.models import (
@@ -23,6 +24,7 @@ from pushitems.models import UNSUCCESSFUL_STATUSES, PushItem
 
 from . import status as codes
 from .breakdown import Tally
+from .models import FEW_VALUED
 from .pagination import SortKey
 
 NEVER = timedelta(days=365 * 1000)
@@ -65,9 +67,6 @@ class Sortable:
     # The lowest `fields` a sync started at a given time can have, where the order follows
     # start times: the index is then read from a window's start, not from its beginning.
     lowest_from: Callable[[datetime], tuple] | None = None
-    # A column of few values (never NULL), each with an index on it and the start time: an
-    # order led by it and followed by others is picked a value at a time.
-    few: bool = False
 
 
 # What the history can be sorted by; every order ends with the id so pages are stable.
@@ -104,13 +103,26 @@ SORTABLE = {
         (("company_name", F("company__name")),),
         joined=("company_name",),
     ),
-    "product": Sortable("Product", ("product",), few=True),
-    "status": Sortable("Status", ("status_code",), few=True),
-    "source": Sortable("Source", ("source_platform",), few=True),
-    "destination": Sortable("Destination", ("destination_platform",), few=True),
+    "product": Sortable("Product", ("product",)),
+    "status": Sortable("Status", ("status_code",)),
+    "source": Sortable("Source", ("source_platform",)),
+    "destination": Sortable("Destination", ("destination_platform",)),
 }
 DEFAULT_SORT = ["-started"]
 MAX_SORT_KEYS = 3
+
+
+def few_valued_lead(sort: list[str]) -> int:
+    """How many of the columns `sort` starts with are picked a combination of their values at
+    a time: those of few values (`models.FEW_VALUED`), each with an index on it and the start
+    time, and all of them one together. None for a sort by one column, which its own index
+    serves; only the first of three, whose hundreds of combinations would each be a query."""
+    lead = len(
+        list(takewhile(lambda name: SORTABLE[name.lstrip("-")].fields[0] in FEW_VALUED, sort))
+    )
+    if len(sort) == 1:
+        return 0
+    return lead if lead < 3 else 1
 
 
 def sort_keys(sort: list[str]) -> list[SortKey]:

@@ -64,8 +64,11 @@ def _walk(history, size=4) -> tuple[list, list]:
     return pages, back[::-1]
 
 
-# Orders led by a column of few values, which are picked a value at a time on PostgreSQL.
+# Orders led by columns of few values, which are picked a combination of values at a time on
+# PostgreSQL.
 GROUPED = ["status,-started", "-status,started", "product,-finished", "-source,company,run_time"]
+GROUPED += ["destination,product,-started", "-product,source", "status,-destination,finished"]
+GROUPED += ["status,product,-source"]
 
 
 @pytest.mark.parametrize("sort", [*ORDERS, *GROUPED, "-destination,company,finished"])
@@ -93,7 +96,7 @@ def test_it_puts_running_syncs_after_finished_ones_by_start_time(company, staff_
     assert [row.id for row in rows] == [done.id, early.id, late.id]
 
 
-def _plan(history, cursor=None, off=("seqscan", "sort"), analyze=False) -> dict:
+def _plan(history, cursor=None, off=("seqscan", "sort", "incremental_sort"), analyze=False) -> dict:
     """PostgreSQL's plan for the query of a page, with the given plan types turned off."""
     with CaptureQueriesContext(connection) as queries:
         history.page(cursor, 50)
@@ -211,6 +214,52 @@ def test_it_walks_each_value_of_a_few_valued_column_in_the_next_keys_index_alone
             in (("Index Only Scan", "sync_finished"), ("Index Only Scan", "sync_run_time"))
             for scan in scans
         ), scans
+
+
+def _branches_without_a_pairing(sort, user) -> tuple[int, set, tuple]:
+    """How many branches the pick of `sort` has once the syncs of one pairing of its first two
+    columns' values are gone; the pairings left, and the one gone."""
+    history = _history(sort, user)
+    fields = [key.field for key in sort_keys(history.sort)[:2]]
+    gone = Sync.objects.values_list(*fields)[0]
+    Sync.objects.filter(**dict(zip(fields, gone, strict=True))).delete()
+    plan = _plan(history, off=("seqscan", "bitmapscan", "sort"))
+    (union,) = [node for node in _all(plan) if node["Node Type"] == "Append"]
+    return len(union["Plans"]), set(Sync.objects.values_list(*fields)), gone
+
+
+def test_it_picks_only_the_pairings_of_few_values_that_syncs_have(history_rows, staff_user):
+    if connection.vendor != "postgresql":
+        pytest.skip("reads PostgreSQL's plans; the PostgreSQL test run covers it")
+    branches, had, _ = _branches_without_a_pairing("-destination,product,-started", staff_user)
+    # A pairing no sync has would walk an index to its end to find nothing.
+    everyone = {(a, b) for a, _ in had for _, b in had}
+    assert branches == len(had) < len(everyone)
+
+
+def test_it_picks_whole_a_value_with_every_pairing_when_only_the_id_follows(
+    history_rows, staff_user
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("reads PostgreSQL's plans; the PostgreSQL test run covers it")
+    branches, had, gone = _branches_without_a_pairing("source,-status", staff_user)
+    lacking = [pair for pair in had if pair[0] == gone[0]]
+    others = {first for first, _ in had} - {gone[0]}
+    assert branches == len(lacking) + len(others)
+
+
+@pytest.mark.parametrize("sort", ["-destination,product,-started", "source,-status,company"])
+def test_it_pages_through_few_valued_columns_of_which_a_pairing_has_no_syncs(
+    sort, history_rows, staff_user
+):
+    history = _history(sort, staff_user)
+    fields = [key.field for key in sort_keys(history.sort)[:2]]
+    gone = Sync.objects.values_list(*fields)[0]
+    Sync.objects.filter(**dict(zip(fields, gone, strict=True))).delete()
+    ordered = history.queryset.order_by(*(key.order_by for key in sort_keys(history.sort)))
+    pages, back = _walk(history)
+    assert [pk for page in pages for pk in page] == [row.id for row in ordered]
+    assert back == pages
 
 
 @pytest.mark.parametrize("sort", ["status,-started", "-destination,company"])
