@@ -176,19 +176,30 @@ def test_it_reads_the_complete_time_index_only_from_the_windows_start(company, s
     assert all(removed == 0 for _, removed in read), read
 
 
+def _branches(history, cursor=None) -> list[dict]:
+    """The branches of a page's pick, one per value or pairing of values of its lead."""
+    plan = _plan(history, cursor, off=("seqscan", "bitmapscan", "sort"))
+    (union,) = [node for node in _all(plan) if node["Node Type"] == "Append"]
+    return union["Plans"]
+
+
+def _branch_scans(history) -> list[list[dict]]:
+    """What each branch's limit reads from, on the first page and on the next."""
+    later = history.page(None, 5).next_cursor
+    # Each branch: a subquery, its limit, and what the limit reads from.
+    return [
+        [branch["Plans"][0]["Plans"][0] for branch in _branches(history, cursor)]
+        for cursor in (None, later)
+    ]
+
+
 @pytest.mark.parametrize("sort", ["status,-started", "-status,started", "-product,-started"])
 def test_it_picks_each_value_of_a_few_valued_column_from_an_index_in_start_order(
     sort, history_rows, staff_user
 ):
     if connection.vendor != "postgresql":
         pytest.skip("reads PostgreSQL's plans; the PostgreSQL test run covers it")
-    history = _history(sort, staff_user)
-    later = history.page(None, 5).next_cursor
-    for cursor in (None, later):
-        plan = _plan(history, cursor, off=("seqscan", "bitmapscan", "sort"))
-        (union,) = [node for node in _all(plan) if node["Node Type"] == "Append"]
-        # Each value's branch: a subquery, its limit, and what the limit reads from.
-        scans = [branch["Plans"][0]["Plans"][0] for branch in union["Plans"]]
+    for scans in _branch_scans(_history(sort, staff_user)):
         assert len(scans) > 1 and all(
             scan["Node Type"] in ("Index Scan", "Index Only Scan")
             and scan["Index Name"].endswith("_started")
@@ -202,12 +213,7 @@ def test_it_walks_each_value_of_a_few_valued_column_in_the_next_keys_index_alone
 ):
     if connection.vendor != "postgresql":
         pytest.skip("reads PostgreSQL's plans; the PostgreSQL test run covers it")
-    history = _history(sort, staff_user)
-    later = history.page(None, 5).next_cursor
-    for cursor in (None, later):
-        plan = _plan(history, cursor, off=("seqscan", "bitmapscan", "sort"))
-        (union,) = [node for node in _all(plan) if node["Node Type"] == "Append"]
-        scans = [branch["Plans"][0]["Plans"][0] for branch in union["Plans"]]
+    for scans in _branch_scans(_history(sort, staff_user)):
         # A table row read per index entry passed costs the most for a value with few syncs.
         assert len(scans) > 1 and all(
             (scan["Node Type"], scan["Index Name"])
@@ -223,9 +229,7 @@ def _branches_without_a_pairing(sort, user) -> tuple[int, set, tuple]:
     fields = [key.field for key in sort_keys(history.sort)[:2]]
     gone = Sync.objects.values_list(*fields)[0]
     Sync.objects.filter(**dict(zip(fields, gone, strict=True))).delete()
-    plan = _plan(history, off=("seqscan", "bitmapscan", "sort"))
-    (union,) = [node for node in _all(plan) if node["Node Type"] == "Append"]
-    return len(union["Plans"]), set(Sync.objects.values_list(*fields)), gone
+    return len(_branches(history)), set(Sync.objects.values_list(*fields)), gone
 
 
 def test_it_picks_only_the_pairings_of_few_values_that_syncs_have(history_rows, staff_user):
