@@ -122,14 +122,19 @@ def retry_request_many(*, syncs: QuerySet[Sync], requested_by: AbstractBaseUser)
 
 
 def retry_enqueue(*, retry: Retry) -> bool:
-    """Hands `retry` to the task queue; False, leaving it queued, when the broker is down."""
+    """Hands `retry` to the task queue; False, leaving it queued, when the broker is down.
+
+    The hand-over is recorded first: the task may start at once, on a worker or a background
+    thread, and a write to the retry after it would race the task's own."""
+    previous, now = retry.enqueued_at, timezone.now()
+    Retry.objects.filter(pk=retry.pk).update(enqueued_at=now)
     try:
         tasks.run_retry.delay(retry.pk)
     except OperationalError:
+        Retry.objects.filter(pk=retry.pk).update(enqueued_at=previous)
         logger.warning("Task queue unreachable: retry %s waits for the sweeper.", retry.pk)
         return False
-    Retry.objects.filter(pk=retry.pk).update(enqueued_at=timezone.now())
-    retry.refresh_from_db()
+    retry.enqueued_at = now
     return True
 
 

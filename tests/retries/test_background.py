@@ -46,3 +46,11 @@ def test_it_runs_the_retry_inside_the_request_by_default(platform):
     retry = retry_request(sync=_failed_sync(), requested_by=UserFactory())
     retry.refresh_from_db()
     assert retry.state == RetryState.FINISHED
+
+
+def test_it_records_the_hand_over_before_the_task_can_start(platform):
+    # A task on a background thread or a worker may start at once: anything the request
+    # writes to the retry after handing it over races the task's own writes.
+    retry = retry_request(sync=_failed_sync(), requested_by=UserFactory())
+    retry.refresh_from_db()
+    assert retry.enqueued_at <= retry.started_at
