@@ -1,3 +1,4 @@
+import logging
 import os
 from concurrent.futures import ThreadPoolExecutor
 from uuid import uuid4
@@ -6,6 +7,8 @@ from celery import Celery, Task
 from django.db import connections
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "synchealth.settings")
+
+logger = logging.getLogger(__name__)
 
 # One thread, so background tasks take turns at a development database as a worker would.
 _background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tasks")
@@ -28,6 +31,9 @@ class InProcessTask(Task):
     def _run_in_background(self, args, kwargs, task_id: str) -> None:
         try:
             self.apply(args, kwargs, task_id=task_id)
+        except Exception:
+            # Nobody waits on the thread's result: unlogged, the failure would vanish.
+            logger.exception("Task %s[%s] failed on the background thread", self.name, task_id)
         finally:
             connections.close_all()
 

@@ -1,7 +1,7 @@
 import pytest
 from django.conf import settings
 
-from synchealth.celery import app
+from synchealth.celery import app, wait_for_background_tasks
 
 
 def test_it_reads_its_settings_from_the_celery_namespace():
@@ -21,3 +21,23 @@ def test_it_reaches_the_configured_broker():
     with app.connection_for_write() as connection:
         connection.ensure_connection(max_retries=2)
         assert connection.connected
+
+
+@app.task(name="tests.test_celery.fail")
+def fail():
+    raise RuntimeError("the platform refused the write")
+
+
+@pytest.mark.skipif(
+    not settings.CELERY_TASK_ALWAYS_EAGER, reason="a broker is configured: tasks go to it"
+)
+def test_it_logs_a_task_that_fails_on_the_background_thread(settings, caplog):
+    settings.TASKS_IN_BACKGROUND = True
+    result = fail.delay()
+    wait_for_background_tasks()
+    assert any(
+        record.levelname == "ERROR"
+        and result.id in record.getMessage()
+        and "the platform refused the write" in record.exc_text
+        for record in caplog.records
+    )
