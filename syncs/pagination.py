@@ -233,6 +233,75 @@ class _Slot(Expression):
         return "%s", [self]
 
 
+class _Combined(Expression):
+    """The value of the grouped key at `position` in the combination of values that a lateral
+    subquery is run for."""
+
+    def __init__(self, position: int, output_field) -> None:
+        super().__init__(output_field=output_field)
+        self.position = position
+
+    def as_sql(self, compiler, connection) -> tuple[str, list]:
+        return f"combination.v{self.position}", []
+
+
+def _pick_lazily(
+    queryset: QuerySet,
+    walk: Sequence[SortKey],
+    values: Sequence[Any] | None,
+    size: int,
+    grouped: int,
+    index: Sequence[str],
+) -> RawSQL:
+    """The ids of the next `size` rows, the rows of each combination of values of the first
+    `grouped` keys read only once the page has reached it.
+
+    No index holds three few-valued keys and the id: picking every combination's rows at once
+    sorts the whole table for any page. Run for one combination after another, in their
+    order, the pick stops at the one that fills the page, and PostgreSQL sorts each
+    combination's rows as they come (an incremental sort on the combinations' ordinal)."""
+    connection = connections[queryset.db]
+    meta = queryset.model._meta
+    first = tuple(values[:grouped]) if values else None
+    every = _combinations(queryset, walk[:grouped], first, index)
+    every = every[every.index(first) if first else 0 :]
+    if not every:
+        return RawSQL("SELECT NULL WHERE FALSE", [])
+    fields = [key.field for key in walk]
+    current = {
+        key.field: _Combined(position, meta.get_field(key.field))
+        for position, key in enumerate(walk[:grouped])
+    }
+
+    def branch(rows: QuerySet, condition: str) -> tuple[str, list]:
+        # A condition on the combination alone is checked once per combination, before its
+        # branch reads anything.
+        rows = rows.filter(**current).filter(RawSQL(condition, [], BooleanField()))
+        rows = rows.order_by(*(key.order_by for key in walk[grouped:])).values(*fields)
+        return rows[:size].query.get_compiler(queryset.db).as_sql()
+
+    if first:
+        after = queryset.filter(_after(walk[grouped:], values[grouped:]))
+        branches = [branch(after, "combination.n = 1"), branch(queryset, "combination.n > 1")]
+    else:
+        branches = [branch(queryset, "TRUE")]
+    arrays = ", ".join(
+        f"%s::{meta.get_field(key.field).db_type(connection)}[]" for key in walk[:grouped]
+    )
+    names = ", ".join(f"v{position}" for position in range(grouped))
+    quote = connection.ops.quote_name
+    ordered = ", ".join(
+        f"picked.{quote(key.field)} {'DESC' if key.descending else 'ASC'}" for key in walk[grouped:]
+    )
+    sql = (
+        f"SELECT picked.id FROM unnest({arrays}) WITH ORDINALITY AS combination({names}, n) "
+        f"CROSS JOIN LATERAL ({' UNION ALL '.join(f'({sql})' for sql, _ in branches)}) AS picked "
+        f"ORDER BY combination.n, {ordered} LIMIT {size}"
+    )
+    columns = [[combination[position] for combination in every] for position in range(grouped)]
+    return RawSQL(sql, [*columns, *(param for _, params in branches for param in params)])
+
+
 def _pick_by_group(
     queryset: QuerySet,
     walk: Sequence[SortKey],
@@ -250,6 +319,8 @@ def _pick_by_group(
     follows two grouped ones, a first key's value that has every value of the second is
     picked whole instead: fewer branches, and its walk of the second key's index, in the
     order of that key and the last, passes no stretch without its rows."""
+    if grouped >= 3:
+        return _pick_lazily(queryset, walk, values, size, grouped, index)
     fields = [key.field for key in walk]
     statements: dict[int, tuple[str, list]] = {}
 
@@ -319,7 +390,8 @@ def paginate(
     `grouped` says how many keys at the start have few values, others following them: each
     combination of their values has its rows picked on its own, where the database can
     combine queries that are each sorted and limited (PostgreSQL). With two or more, their
-    combinations are read from the index whose columns `index` lists.
+    combinations are read from the index whose columns `index` lists; with three, only those
+    the page reaches are read.
     """
     direction, values = "next", None
     if cursor:

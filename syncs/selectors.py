@@ -116,13 +116,13 @@ def few_valued_lead(sort: list[str]) -> int:
     """How many of the columns `sort` starts with are picked a combination of their values at
     a time: those of few values (`models.FEW_VALUED`), each with an index on it and the start
     time, and all of them one together. None for a sort by one column, which its own index
-    serves; only the first of three, whose hundreds of combinations would each be a query."""
+    serves."""
     lead = len(
         list(takewhile(lambda name: SORTABLE[name.lstrip("-")].fields[0] in FEW_VALUED, sort))
     )
     if len(sort) == 1:
         return 0
-    return lead if lead < 3 else 1
+    return lead
 
 
 def sort_keys(sort: list[str]) -> list[SortKey]:

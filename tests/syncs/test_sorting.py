@@ -68,7 +68,7 @@ def _walk(history, size=4) -> tuple[list, list]:
 # PostgreSQL.
 GROUPED = ["status,-started", "-status,started", "product,-finished", "-source,company,run_time"]
 GROUPED += ["destination,product,-started", "-product,source", "status,-destination,finished"]
-GROUPED += ["status,product,-source"]
+GROUPED += ["status,product,-source", "-destination,status,source"]
 
 
 @pytest.mark.parametrize("sort", [*ORDERS, *GROUPED, "-destination,company,finished"])
@@ -96,10 +96,12 @@ def test_it_puts_running_syncs_after_finished_ones_by_start_time(company, staff_
     assert [row.id for row in rows] == [done.id, early.id, late.id]
 
 
-def _plan(history, cursor=None, off=("seqscan", "sort", "incremental_sort"), analyze=False) -> dict:
+def _plan(
+    history, cursor=None, off=("seqscan", "sort", "incremental_sort"), analyze=False, size=50
+) -> dict:
     """PostgreSQL's plan for the query of a page, with the given plan types turned off."""
     with CaptureQueriesContext(connection) as queries:
-        history.page(cursor, 50)
+        history.page(cursor, size)
     with connection.cursor() as cursor_:
         for kind in off:
             cursor_.execute(f"SET LOCAL enable_{kind} = off")
@@ -250,6 +252,21 @@ def test_it_picks_whole_a_value_with_every_pairing_when_only_the_id_follows(
     lacking = [pair for pair in had if pair[0] == gone[0]]
     others = {first for first, _ in had} - {gone[0]}
     assert branches == len(lacking) + len(others)
+
+
+def test_it_reads_the_combinations_of_three_few_valued_columns_until_the_page_is_full(
+    company, staff_user
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("reads PostgreSQL's plans; the PostgreSQL test run covers it")
+    for code in (2000, 4000, 5000, 5130):
+        SyncFactory(company=company, status_code=code, source_platform="Shopify")
+    SyncFactory.create_batch(40, company=company, status_code=2000, source_platform="Square")
+    history = _history("status,-source,destination", staff_user)
+    plan = _plan(history, off=(), analyze=True, size=5)
+    (combinations,) = [node for node in _all(plan) if node["Node Type"] == "Function Scan"]
+    # The first combination fills the page; the next is read only to see that it has begun.
+    assert combinations["Actual Rows"] == 2, combinations
 
 
 @pytest.mark.parametrize("sort", ["-destination,product,-started", "source,-status,company"])
