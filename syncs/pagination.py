@@ -15,6 +15,7 @@ from typing import Any
 from uuid import UUID
 
 from django.core import signing
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import BooleanField, Expression, F, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
@@ -399,7 +400,11 @@ def paginate(
     walk = keys if direction == "next" else [key.reversed() for key in keys]
     order = [key.order_by for key in walk]
     if grouped and connections[queryset.db].features.supports_slicing_ordering_in_compound:
-        ids = _pick_by_group(queryset, walk, values, size + 1, grouped, index)
+        try:
+            ids = _pick_by_group(queryset, walk, values, size + 1, grouped, index)
+        except EmptyResultSet:
+            # Filters no row can meet (a search naming no company) compile to no SQL at all.
+            return Page(rows=[], next_cursor=None, previous_cursor=None)
         page = (whole if whole is not None else queryset).filter(pk__in=ids).order_by(*order)
     else:
         if values is not None:

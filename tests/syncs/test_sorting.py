@@ -308,3 +308,13 @@ def test_it_goes_on_from_a_value_that_no_sync_has_any_more(history_rows, staff_u
 def test_it_breaks_ties_by_id_in_the_direction_of_the_last_key():
     assert sort_keys(["status", "-started"])[-1].descending
     assert not sort_keys(["-status", "started"])[-1].descending
+
+
+@pytest.mark.parametrize(
+    "sort", ["status,-started", "destination,product", "status,source,product"]
+)
+def test_it_shows_no_rows_for_a_search_that_matches_nothing_in_a_grouped_order(
+    sort, history_rows, staff_user
+):
+    history = history_from(QueryDict(f"range=all&q=nowhere&sort={sort}"), staff_user)
+    assert history.page(None).rows == []
