@@ -221,26 +221,24 @@ def _combinations(
         return [tuple(row) for row in cursor.fetchall()]
 
 
-class _Slot(Expression):
-    """A parameter left open in compiled SQL, found again among its parameters by its type:
-    one branch is compiled for every combination of values rather than one per combination.
-    It stands for the value of the grouped key at `position`."""
+class _Grouped(Expression):
+    """Stands for the value of the grouped key at `position` in a branch compiled once for
+    every combination of values."""
 
     def __init__(self, position: int, output_field) -> None:
         super().__init__(output_field=output_field)
         self.position = position
+
+
+class _Slot(_Grouped):
+    """A parameter left open in compiled SQL, found again among its parameters by its type."""
 
     def as_sql(self, compiler, connection) -> tuple[str, list]:
         return "%s", [self]
 
 
-class _Combined(Expression):
-    """The value of the grouped key at `position` in the combination of values that a lateral
-    subquery is run for."""
-
-    def __init__(self, position: int, output_field) -> None:
-        super().__init__(output_field=output_field)
-        self.position = position
+class _Combined(_Grouped):
+    """The value in the combination that a lateral subquery is run for."""
 
     def as_sql(self, compiler, connection) -> tuple[str, list]:
         return f"combination.v{self.position}", []
