@@ -89,17 +89,18 @@ class History:
             lowest = walked_by.lowest_from(start)
             bound = RowBeyond(walked_by.fields, lowest, descending=False, inclusive=True)
             picked = picked.filter(bound)
+        # A window's syncs of each combination of few values are a range of
+        # sync_few_values_started; over any time, walking the next key's index finds a
+        # page of the many-synced combinations sooner than reading all their syncs.
+        narrow = bool(start or self.filterset.window.end)
+        options = {"whole": whole, "grouped": grouped, "index": FEW_VALUED, "narrow": narrow}
         try:
-            return paginate(
-                picked, keys, cursor, size, whole=whole, grouped=grouped, index=FEW_VALUED
-            )
+            return paginate(picked, keys, cursor, size, **options)
         except InvalidCursor:
             self.problems.append(
                 "That page link is not valid for this view any more, so the first page is shown."
             )
-            return paginate(
-                picked, keys, None, size, whole=whole, grouped=grouped, index=FEW_VALUED
-            )
+            return paginate(picked, keys, None, size, **options)
 
 
 def _valid_filters(data: QueryDict, problems: list[str]) -> SyncFilter:

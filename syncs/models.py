@@ -10,7 +10,8 @@ from . import status as status_codes
 from .status import StatusCode
 
 # The sync columns of few values each, never NULL, in the order of the index on them all
-# (sync_few_values): the combinations of their values that syncs have are read from it.
+# (sync_few_values): the combinations of their values that syncs have are read from it. With
+# the start time after them (sync_few_values_started), each combination's syncs in a window.
 FEW_VALUED = ("status_code", "product", "source_platform", "destination_platform")
 
 
@@ -141,6 +142,7 @@ class Sync(models.Model):
                 name="sync_destination_started",
             ),
             models.Index(fields=list(FEW_VALUED), name="sync_few_values"),
+            models.Index(fields=[*FEW_VALUED, "-started_at"], name="sync_few_values_started"),
         ]
         constraints = [
             models.CheckConstraint(

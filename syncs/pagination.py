@@ -186,9 +186,9 @@ def _groups(queryset: QuerySet, key: SortKey, first: Any | None) -> list:
 
 def _combinations(
     queryset: QuerySet, keys: Sequence[SortKey], first: Sequence[Any] | None, index: Sequence[str]
-) -> list[tuple]:
+) -> tuple[list[tuple], dict[str, list]]:
     """The combinations of values of `keys` that rows have, and `first` if given, in their
-    order.
+    order; and the values rows have of each other column of `index`.
 
     `index` holds the columns of an index that starts with all of theirs: one probe per
     combination of its columns, where DISTINCT would read every row. The order, and so where
@@ -197,28 +197,43 @@ def _combinations(
     quote = connection.ops.quote_name
     model = queryset.model
     every = [quote(model._meta.get_field(name).column) for name in index]
-    columns = [quote(model._meta.get_field(key.field).column) for key in keys]
+    chosen = [key.field for key in keys]
+    others = [name for name in index if name not in chosen]
+    columns = [quote(model._meta.get_field(name).column) for name in [*chosen, *others]]
     table = quote(model._meta.db_table)
     listed, ordered = ", ".join(every), ", ".join(f"{n} ASC" for n in every)
     later = ", ".join(f"found.{name}" for name in every)
     probe = f"SELECT {listed} FROM {table} WHERE ({listed}) > ({later}) ORDER BY {ordered} LIMIT 1"
-    chosen = ", ".join(columns)
     cursor_row, params = "", []
     if first is not None:
-        cursor_row, params = f" UNION SELECT {', '.join(['%s'] * len(keys))}", list(first)
+        unknown = ["NULL"] * len(others)
+        cursor_row, params = f" UNION SELECT {', '.join(['%s'] * len(keys) + unknown)}", list(first)
     order = ", ".join(
         f"{name} {'DESC' if key.descending else 'ASC'}"
-        for name, key in zip(columns, keys, strict=True)
+        for name, key in zip(columns[: len(keys)], keys, strict=True)
     )
     sql = (
         f"WITH RECURSIVE found AS ((SELECT {listed} FROM {table} ORDER BY {ordered} LIMIT 1) "
         f"UNION ALL SELECT following.* FROM found, LATERAL ({probe}) AS following) "
-        f"SELECT * FROM (SELECT DISTINCT {chosen} FROM found{cursor_row}) AS combination "
+        f"SELECT * FROM (SELECT {', '.join(columns)} FROM found{cursor_row}) AS combination "
         f"ORDER BY {order}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [tuple(row) for row in cursor.fetchall()]
+        rows = cursor.fetchall()
+    size = len(keys)
+    values = {
+        name: sorted({row[size + position] for row in rows} - {None})
+        for position, name in enumerate(others)
+    }
+    return list(dict.fromkeys(tuple(row[:size]) for row in rows)), values
+
+
+def _every_other(queryset: QuerySet, others: dict[str, list]) -> QuerySet:
+    """`queryset` naming every value its rows have of the index's columns outside the
+    grouped keys: each combination's rows are then ranges of an index on all of its columns
+    and the one bounding `queryset` after them, rather than all the rows of a few values."""
+    return queryset.filter(**{f"{name}__in": values for name, values in others.items()})
 
 
 class _Grouped(Expression):
@@ -251,6 +266,7 @@ def _pick_lazily(
     size: int,
     grouped: int,
     index: Sequence[str],
+    narrow: bool,
 ) -> RawSQL:
     """The ids of the next `size` rows, the rows of each combination of values of the first
     `grouped` keys read only once the page has reached it.
@@ -262,10 +278,12 @@ def _pick_lazily(
     connection = connections[queryset.db]
     meta = queryset.model._meta
     first = tuple(values[:grouped]) if values else None
-    every = _combinations(queryset, walk[:grouped], first, index)
+    every, others = _combinations(queryset, walk[:grouped], first, index)
     every = every[every.index(first) if first else 0 :]
     if not every:
         return RawSQL("SELECT NULL WHERE FALSE", [])
+    if narrow:
+        queryset = _every_other(queryset, others)
     fields = [key.field for key in walk]
     current = {
         key.field: _Combined(position, meta.get_field(key.field))
@@ -308,6 +326,7 @@ def _pick_by_group(
     size: int,
     grouped: int,
     index: Sequence[str],
+    narrow: bool,
 ) -> RawSQL:
     """The ids of the next `size` rows, picked a combination of values of the first `grouped`
     keys at a time.
@@ -319,7 +338,7 @@ def _pick_by_group(
     picked whole instead: fewer branches, and its walk of the second key's index, in the
     order of that key and the last, passes no stretch without its rows."""
     if grouped >= 3:
-        return _pick_lazily(queryset, walk, values, size, grouped, index)
+        return _pick_lazily(queryset, walk, values, size, grouped, index, narrow)
     fields = [key.field for key in walk]
     statements: dict[int, tuple[str, list]] = {}
 
@@ -344,7 +363,9 @@ def _pick_by_group(
     if grouped == 1:
         prefixes = [(value,) for value in _groups(queryset, walk[0], first[0] if first else None)]
     else:
-        every = _combinations(queryset, walk[:grouped], first, index)
+        every, others = _combinations(queryset, walk[:grouped], first, index)
+        if narrow:
+            queryset = _every_other(queryset, others)
         seconds = {combination[1:] for combination in every}
         prefixes = []
         for value, group in groupby(every[every.index(first) if first else 0 :], itemgetter(0)):
@@ -378,6 +399,7 @@ def paginate(
     whole: QuerySet | None = None,
     grouped: int = 0,
     index: Sequence[str] = (),
+    narrow: bool = False,
 ) -> Page:
     """One page of `queryset` ordered by `keys` (the last key must be unique).
 
@@ -390,7 +412,9 @@ def paginate(
     combination of their values has its rows picked on its own, where the database can
     combine queries that are each sorted and limited (PostgreSQL). With two or more, their
     combinations are read from the index whose columns `index` lists; with three, only those
-    the page reaches are read.
+    the page reaches are read. `narrow` says that `queryset` is bounded by a column that
+    another index holds after those of `index`: each combination's rows are then read from
+    that index.
     """
     direction, values = "next", None
     if cursor:
@@ -399,7 +423,7 @@ def paginate(
     order = [key.order_by for key in walk]
     if grouped and connections[queryset.db].features.supports_slicing_ordering_in_compound:
         try:
-            ids = _pick_by_group(queryset, walk, values, size + 1, grouped, index)
+            ids = _pick_by_group(queryset, walk, values, size + 1, grouped, index, narrow)
         except EmptyResultSet:
             # Filters no row can meet (a search naming no company) compile to no SQL at all.
             return Page(rows=[], next_cursor=None, previous_cursor=None)

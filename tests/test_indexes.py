@@ -27,6 +27,11 @@ def _indexes() -> dict[str, list[tuple[str, list[str], bool]]]:
         return tables
 
 
+# Its columns' values repeat, so deduplication keeps it a tenth of the longer one's size:
+# the combinations of their values are read from it a probe each (`pagination._combinations`).
+SMALLER_START = {("sync_few_values", "sync_few_values_started")}
+
+
 def test_no_plain_index_is_the_start_of_another():
     if connection.vendor != "postgresql":
         pytest.skip("reads PostgreSQL's catalogue; the PostgreSQL test run covers it")
@@ -36,6 +41,7 @@ def test_no_plain_index_is_the_start_of_another():
         for name, columns, unique in indexes
         for other, longer, _ in indexes
         if not unique and name != other and longer[: len(columns)] == columns
+        if (name, other) not in SMALLER_START
     ]
     assert redundant == []
 

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from syncs.history import history_from
-from syncs.models import Sync
+from syncs.models import FEW_VALUED, Sync
 from syncs.selectors import SORTABLE, sort_keys
 
 from ..factories import CompanyFactory, SyncFactory
@@ -74,6 +74,25 @@ GROUPED += ["status,product,-source", "-destination,status,source"]
 @pytest.mark.parametrize("sort", [*ORDERS, *GROUPED, "-destination,company,finished"])
 def test_it_pages_through_every_sync_once_in_order_both_ways(sort, history_rows, staff_user):
     history = _history(sort, staff_user)
+    ordered = history.queryset.order_by(*(key.order_by for key in sort_keys(history.sort)))
+    pages, back = _walk(history)
+    assert [pk for page in pages for pk in page] == [row.id for row in ordered]
+    assert back == pages
+
+
+@pytest.mark.parametrize("sort", GROUPED)
+def test_it_pages_through_a_windows_syncs_once_in_an_order_led_by_few_valued_columns(
+    sort, history_rows, company, staff_user
+):
+    now = timezone.now()
+    for days in (3, 10, 40):
+        SyncFactory(
+            company=company,
+            started_at=now - timedelta(days=days),
+            destination_platform="NetSuite",
+            commerce=True,
+        )
+    history = history_from(QueryDict(f"range=7d&sort={sort}"), staff_user)
     ordered = history.queryset.order_by(*(key.order_by for key in sort_keys(history.sort)))
     pages, back = _walk(history)
     assert [pk for page in pages for pk in page] == [row.id for row in ordered]
@@ -267,6 +286,35 @@ def test_it_reads_the_combinations_of_three_few_valued_columns_until_the_page_is
     (combinations,) = [node for node in _all(plan) if node["Node Type"] == "Function Scan"]
     # The first combination fills the page; the next is read only to see that it has begun.
     assert combinations["Actual Rows"] == 2, combinations
+
+
+def test_it_reads_a_windows_syncs_of_each_combination_as_one_range_of_an_index(company, staff_user):
+    if connection.vendor != "postgresql":
+        pytest.skip("reads PostgreSQL's plans; the PostgreSQL test run covers it")
+    now = timezone.now()
+    # Enough syncs over enough weeks for the planner to weigh a week's share of them.
+    Sync.objects.bulk_create(
+        SyncFactory.build(
+            company=company,
+            started_at=now - timedelta(hours=hours),
+            status_code=(2000, 5130, 3000)[hours % 3],
+            source_platform=("Shopify", "Square")[hours % 2],
+            destination_platform=("Xero", "NetSuite")[hours % 5 // 3],
+            commerce=hours % 4 == 0,
+        )
+        for hours in range(2000)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE syncs_sync")
+    history = history_from(QueryDict("range=7d&sort=status,-source,destination"), staff_user)
+    plan = _plan(history, off=("seqscan", "bitmapscan"))
+    scans = [node for node in _all(plan) if node.get("Index Name", "").startswith("sync_few")]
+    # Without every column named, the window bounds no range: all of a status's syncs are read.
+    assert scans and all(
+        scan["Index Name"] == "sync_few_values_started"
+        and all(column in scan["Index Cond"] for column in [*FEW_VALUED, "started_at"])
+        for scan in scans
+    ), json.dumps(plan, indent=1)
 
 
 @pytest.mark.parametrize("sort", ["-destination,product,-started", "source,-status,company"])
