@@ -5,6 +5,7 @@ A cursor holds the sort values of the row a page continues from, signed so that 
 or stale one is refused rather than trusted.
 """
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -16,6 +17,7 @@ from uuid import UUID
 
 from django.core import signing
 from django.core.exceptions import EmptyResultSet
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections
 from django.db.models import BooleanField, Expression, F, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
@@ -253,10 +255,11 @@ class _Slot(_Grouped):
 
 
 class _Combined(_Grouped):
-    """The value in the combination that a lateral subquery is run for."""
+    """The value in the combination that a lateral subquery is run for, as its column's type."""
 
     def as_sql(self, compiler, connection) -> tuple[str, list]:
-        return f"combination.v{self.position}", []
+        column_type = self.output_field.db_type(connection)
+        return f"(combination.value->>{self.position})::{column_type}", []
 
 
 def _pick_lazily(
@@ -302,21 +305,20 @@ def _pick_lazily(
         branches = [branch(after, "combination.n = 1"), branch(queryset, "combination.n > 1")]
     else:
         branches = [branch(queryset, "TRUE")]
-    arrays = ", ".join(
-        f"%s::{meta.get_field(key.field).db_type(connection)}[]" for key in walk[:grouped]
-    )
-    names = ", ".join(f"v{position}" for position in range(grouped))
     quote = connection.ops.quote_name
     ordered = ", ".join(
         f"picked.{quote(key.field)} {'DESC' if key.descending else 'ASC'}" for key in walk[grouped:]
     )
+    # The combinations go as one JSON document: as arrays, psycopg converted each value in
+    # Python, about 4 ms for 288 combinations.
     sql = (
-        f"SELECT picked.id FROM unnest({arrays}) WITH ORDINALITY AS combination({names}, n) "
+        f"SELECT picked.id FROM jsonb_array_elements(%s::jsonb) "
+        f"WITH ORDINALITY AS combination(value, n) "
         f"CROSS JOIN LATERAL ({' UNION ALL '.join(f'({sql})' for sql, _ in branches)}) AS picked "
         f"ORDER BY combination.n, {ordered} LIMIT {size}"
     )
-    columns = [[combination[position] for combination in every] for position in range(grouped)]
-    return RawSQL(sql, [*columns, *(param for _, params in branches for param in params)])
+    listed = json.dumps(every, cls=DjangoJSONEncoder)
+    return RawSQL(sql, [listed, *(param for _, params in branches for param in params)])
 
 
 def _pick_by_group(

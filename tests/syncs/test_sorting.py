@@ -99,6 +99,16 @@ def test_it_pages_through_a_windows_syncs_once_in_an_order_led_by_few_valued_col
     assert back == pages
 
 
+def test_it_pages_through_few_valued_values_that_need_quoting(history_rows, staff_user):
+    for name in ('Sage "50", {EU}', "Back\\slash", "Zoë's"):
+        SyncFactory.create_batch(3, destination_platform=name, company=history_rows[0].company)
+    history = _history("destination,status,-source", staff_user)
+    ordered = history.queryset.order_by(*(key.order_by for key in sort_keys(history.sort)))
+    pages, back = _walk(history)
+    assert [pk for page in pages for pk in page] == [row.id for row in ordered]
+    assert back == pages
+
+
 def test_it_keeps_the_syncs_of_companies_that_share_a_name_together(history_rows, staff_user):
     pages, _ = _walk(_history("company", staff_user))
     companies = [Sync.objects.get(pk=pk).company_id for page in pages for pk in page]
