@@ -1,7 +1,7 @@
 """Every order the history offers, paged through whole, and read from an index at any page."""
 
 import json
-from datetime import timedelta
+from datetime import UTC, timedelta
 from itertools import groupby
 
 import pytest
@@ -10,7 +10,8 @@ from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from syncs.history import history_from
+from syncs.filters import Window
+from syncs.history import history_from, is_narrow
 from syncs.models import FEW_VALUED, Sync
 from syncs.selectors import SORTABLE, sort_keys
 
@@ -325,6 +326,27 @@ def test_it_reads_a_windows_syncs_of_each_combination_as_one_range_of_an_index(c
         and all(column in scan["Index Cond"] for column in [*FEW_VALUED, "started_at"])
         for scan in scans
     ), json.dumps(plan, indent=1)
+
+
+@pytest.mark.parametrize(
+    ("start_days", "end_days", "narrow"),
+    [
+        (7, None, True),
+        (30, None, True),
+        (100, 8, True),
+        (93, None, False),
+        (400, 300, False),
+        (None, 1, False),
+        (None, None, False),
+    ],
+)
+def test_it_reads_each_combinations_syncs_whole_only_in_windows_of_a_quarter_or_less(
+    start_days, end_days, narrow
+):
+    now = timezone.now()
+    start = now - timedelta(days=start_days) if start_days is not None else None
+    end = now - timedelta(days=end_days) if end_days is not None else None
+    assert is_narrow(Window(start, end, UTC)) is narrow
 
 
 @pytest.mark.parametrize("sort", ["-destination,product,-started", "source,-status,company"])
