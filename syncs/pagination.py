@@ -388,8 +388,24 @@ def _pick_by_group(
         return RawSQL("SELECT NULL WHERE FALSE", [])
     quote = connections[queryset.db].ops.quote_name
     ordered = ", ".join(f"{quote(key.field)} {'DESC' if key.descending else 'ASC'}" for key in walk)
-    combined = " UNION ALL ".join(branches)
+    combined = _until_full(branches, size)
     return RawSQL(f"SELECT id FROM ({combined}) AS picked ORDER BY {ordered} LIMIT {size}", params)
+
+
+def _until_full(branches: list[str], size: int) -> str:
+    """The rows of `branches`, in the order of their values, each branch run only while
+    those before it hold fewer than `size` rows: all of a branch's rows come before the next
+    one's, so a page is full once they do. A branch for a value with few rows walks far to
+    find them, and most pages need the first one or two branches alone."""
+    reached = [f"reached1 AS MATERIALIZED {branches[0]}"]
+    for number, branch in enumerate(branches[1:], start=2):
+        earlier = f"reached{number - 1}"
+        # A condition on the earlier rows alone is checked before the branch reads anything.
+        reached.append(
+            f"reached{number} AS MATERIALIZED (SELECT * FROM {earlier} UNION ALL "
+            f"SELECT * FROM {branch} AS next WHERE (SELECT COUNT(*) FROM {earlier}) < {size})"
+        )
+    return f"WITH {', '.join(reached)} SELECT * FROM reached{len(branches)}"
 
 
 def paginate(

@@ -208,21 +208,36 @@ def test_it_reads_the_complete_time_index_only_from_the_windows_start(company, s
     assert all(removed == 0 for _, removed in read), read
 
 
+def _branch_limits(plan: dict) -> list[dict]:
+    """The limit of each branch of a page's pick, one per value or pairing of values of its
+    lead, in their order."""
+    branches = [node for node in _all(plan) if node.get("Subplan Name", "").startswith("CTE ")]
+    return [
+        next(node for node in _all(branch) if node["Node Type"] == "Limit") for branch in branches
+    ]
+
+
 def _branches(history, cursor=None) -> list[dict]:
-    """The branches of a page's pick, one per value or pairing of values of its lead."""
-    plan = _plan(history, cursor, off=("seqscan", "bitmapscan", "sort"))
-    (union,) = [node for node in _all(plan) if node["Node Type"] == "Append"]
-    return union["Plans"]
+    return _branch_limits(_plan(history, cursor, off=("seqscan", "bitmapscan", "sort")))
 
 
 def _branch_scans(history) -> list[list[dict]]:
     """What each branch's limit reads from, on the first page and on the next."""
     later = history.page(None, 5).next_cursor
-    # Each branch: a subquery, its limit, and what the limit reads from.
-    return [
-        [branch["Plans"][0]["Plans"][0] for branch in _branches(history, cursor)]
-        for cursor in (None, later)
-    ]
+    return [[limit["Plans"][0] for limit in _branches(history, cursor)] for cursor in (None, later)]
+
+
+def test_it_runs_no_branch_after_those_that_fill_the_page(company, staff_user):
+    if connection.vendor != "postgresql":
+        pytest.skip("reads PostgreSQL's plans; the PostgreSQL test run covers it")
+    SyncFactory.create_batch(3, company=company, status_code=1000)
+    SyncFactory.create_batch(4, company=company, status_code=2000)
+    for code in (3000, 4000, 5000, 5130):
+        SyncFactory(company=company, status_code=code)
+    history = _history("status,finished", staff_user)
+    limits = _branch_limits(_plan(history, off=(), analyze=True, size=5))
+    # Statuses 1000 and 2000 hold the page and the row after it; the rest are never read.
+    assert [limit["Actual Loops"] for limit in limits] == [1, 1, 0, 0, 0, 0], limits
 
 
 @pytest.mark.parametrize("sort", ["status,-started", "-status,started", "-product,-started"])
