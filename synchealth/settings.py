@@ -53,6 +53,11 @@ try:
 except EnvValidationError as error:
     raise ImproperlyConfigured(str(error)) from None
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Compiling a plan to machine code pays off for long analytical queries only: a page
+    # picked from dozens of branches spent 0.6 s compiling them and 0.04 s running them.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+
 if TIME_ZONE not in available_timezones():
     raise ImproperlyConfigured(
         f'Environment variable "TIME_ZONE" invalid: {TIME_ZONE!r} is not an IANA time zone.'

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION = {
     "DJANGO_DEBUG": "false",
@@ -59,6 +61,17 @@ def test_it_uses_redis_as_the_broker_when_given():
 def test_it_uses_postgresql_from_database_url():
     found = _settings(DJANGO_DEBUG="true", DATABASE_URL="postgres://u@db.internal:5432/sh")
     assert (found["engine"], found["name"]) == ("django.db.backends.postgresql", "sh")
+
+
+@pytest.mark.django_db
+def test_it_keeps_postgresql_from_compiling_plans_to_machine_code():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting; the PostgreSQL test run covers it")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
 
 
 def test_it_is_not_in_debug_mode_by_default():
