@@ -13,8 +13,9 @@ from django.utils import timezone
 from accounts.selectors import preference_history_columns
 
 from .filters import SyncFilter, Window
+from .keyset import RowBeyond
 from .models import FEW_VALUED, Sync
-from .pagination import InvalidCursor, Page, RowBeyond, paginate
+from .pagination import InvalidCursor, Page, paginate
 from .selectors import SORTABLE, few_valued_lead, parse_sort, sort_keys, sync_history
 from .tables import DEFAULT_COLUMNS, TOGGLEABLE
 

@@ -24,8 +24,8 @@ from pushitems.models import UNSUCCESSFUL_STATUSES, PushItem
 
 from . import status as codes
 from .breakdown import Tally
+from .keyset import SortKey
 from .models import FEW_VALUED
-from .pagination import SortKey
 
 NEVER = timedelta(days=365 * 1000)
 

@@ -28,7 +28,7 @@ def _indexes() -> dict[str, list[tuple[str, list[str], bool]]]:
 
 
 # Its columns' values repeat, so deduplication keeps it a tenth of the longer one's size:
-# the combinations of their values are read from it a probe each (`pagination._combinations`).
+# the combinations of their values are read from it a probe each (`grouped._combinations`).
 SMALLER_START = {("sync_few_values", "sync_few_values_started")}
 
 

@@ -2,7 +2,7 @@ from django.db import migrations
 
 # PostgreSQL only. An order led by status, product, source or destination and followed by
 # complete time or run time is picked a value at a time, each value's rows walked in one of
-# these indexes (`pagination._pick_by_group`). A value with few syncs is walked far to find
+# these indexes (`grouped.pick_by_group`). A value with few syncs is walked far to find
 # a page of them: carrying the columns the walk tests, and those its key is computed from,
 # makes it a walk of the index alone rather than a table row read per entry passed.
 COVERED = (

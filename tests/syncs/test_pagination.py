@@ -3,8 +3,9 @@ from datetime import timedelta
 import pytest
 from django.core import signing
 
+from syncs.keyset import SortKey
 from syncs.models import Sync
-from syncs.pagination import SALT, InvalidCursor, SortKey, paginate, read_cursor
+from syncs.pagination import SALT, InvalidCursor, paginate, read_cursor
 
 from ..factories import SyncFactory
 
