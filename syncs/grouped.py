@@ -8,6 +8,7 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections
 from django.db.models import BooleanField, Expression, QuerySet
@@ -83,7 +84,7 @@ def _combinations(
     return list(dict.fromkeys(tuple(row[:size]) for row in rows)), values
 
 
-def _every_other(queryset: QuerySet, others: dict[str, list]) -> QuerySet:
+def _naming_other_values(queryset: QuerySet, others: dict[str, list]) -> QuerySet:
     """`queryset` naming every value its rows have of the index's columns outside the
     grouped keys: each combination's rows are then ranges of an index on all of its columns
     and the one bounding `queryset` after them, rather than all the rows of a few values."""
@@ -136,9 +137,9 @@ def _pick_lazily(
     every, others = _combinations(queryset, walk[:grouped], first, index)
     every = every[every.index(first) if first else 0 :]
     if not every:
-        return RawSQL("SELECT NULL WHERE FALSE", [])
+        raise EmptyResultSet("no combination of values from the cursor on")
     if narrow:
-        queryset = _every_other(queryset, others)
+        queryset = _naming_other_values(queryset, others)
     fields = [key.field for key in walk]
     current = {
         key.field: _Combined(position, meta.get_field(key.field))
@@ -193,6 +194,19 @@ def pick_by_group(
     order of that key and the last, passes no stretch without its rows."""
     if grouped >= 3:
         return _pick_lazily(queryset, walk, values, size, grouped, index, narrow)
+    first = tuple(values[:grouped]) if values else None
+    if grouped == 1:
+        prefixes = [(value,) for value in _groups(queryset, walk[0], first[0] if first else None)]
+    else:
+        every, others = _combinations(queryset, walk[:grouped], first, index)
+        if narrow:
+            queryset = _naming_other_values(queryset, others)
+        seconds = {combination[1:] for combination in every}
+        prefixes = []
+        for value, group in groupby(every[every.index(first) if first else 0 :], itemgetter(0)):
+            group = list(group)
+            whole = len(walk) == 3 and {combination[1:] for combination in group} == seconds
+            prefixes += [(value,)] if whole and not (first and value == first[0]) else group
     fields = [key.field for key in walk]
     statements: dict[int, tuple[str, list]] = {}
 
@@ -213,19 +227,6 @@ def pick_by_group(
         sql, params = statements[depth]
         return sql, [prefix[p.position] if isinstance(p, _Slot) else p for p in params]
 
-    first = tuple(values[:grouped]) if values else None
-    if grouped == 1:
-        prefixes = [(value,) for value in _groups(queryset, walk[0], first[0] if first else None)]
-    else:
-        every, others = _combinations(queryset, walk[:grouped], first, index)
-        if narrow:
-            queryset = _every_other(queryset, others)
-        seconds = {combination[1:] for combination in every}
-        prefixes = []
-        for value, group in groupby(every[every.index(first) if first else 0 :], itemgetter(0)):
-            group = list(group)
-            whole = len(walk) == 3 and {combination[1:] for combination in group} == seconds
-            prefixes += [(value,)] if whole and not (first and value == first[0]) else group
     branches, params = [], []
     for prefix in prefixes:
         if prefix == first:
@@ -237,7 +238,7 @@ def pick_by_group(
         branches.append(f"({sql})")
         params += branch_params
     if not branches:
-        return RawSQL("SELECT NULL WHERE FALSE", [])
+        raise EmptyResultSet("no value from the cursor on")
     quote = connections[queryset.db].ops.quote_name
     ordered = ", ".join(f"{quote(key.field)} {'DESC' if key.descending else 'ASC'}" for key in walk)
     combined = _until_full(branches, size)

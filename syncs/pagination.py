@@ -107,7 +107,8 @@ def paginate(
         try:
             ids = pick_by_group(queryset, walk, values, size + 1, grouped, index, narrow)
         except EmptyResultSet:
-            # Filters no row can meet (a search naming no company) compile to no SQL at all.
+            # No row can be on the page: the table has no values from the cursor on, or the
+            # filters match nothing (a search naming no company compiles to no SQL at all).
             return Page(rows=[], next_cursor=None, previous_cursor=None)
         page = (whole if whole is not None else queryset).filter(pk__in=ids).order_by(*order)
     else:

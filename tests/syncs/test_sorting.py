@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from syncs.filters import Window
@@ -403,6 +404,25 @@ def test_it_goes_on_from_a_value_that_no_sync_has_any_more(history_rows, staff_u
 def test_it_breaks_ties_by_id_in_the_direction_of_the_last_key():
     assert sort_keys(["status", "-started"])[-1].descending
     assert not sort_keys(["-status", "started"])[-1].descending
+
+
+@pytest.mark.parametrize(
+    "sort", ["status,-started", "destination,product", "status,source,product"]
+)
+def test_it_shows_an_empty_history_in_a_grouped_order(sort, staff_client):
+    response = staff_client.get(reverse("home"), {"range": "all", "sort": sort})
+    assert response.status_code == 200
+    assert response.context["page"].rows == []
+
+
+@pytest.mark.parametrize("sort", ["status,-started", "status,-source,product"])
+def test_it_shows_an_empty_page_before_a_cursor_whose_status_and_those_before_are_gone(
+    sort, history_rows, staff_user
+):
+    history = _history(sort, staff_user)
+    second = history.page(history.page(None, 4).next_cursor, 4)
+    Sync.objects.filter(status_code__lte=second.rows[0].status_code).delete()
+    assert history.page(second.previous_cursor, 4).rows == []
 
 
 @pytest.mark.parametrize(
