@@ -63,6 +63,14 @@ def test_it_uses_postgresql_from_database_url():
     assert (found["engine"], found["name"]) == ("django.db.backends.postgresql", "sh")
 
 
+def test_it_adds_jit_off_to_the_options_a_database_url_gives():
+    code = "import django; django.setup(); from django.conf import settings as s; "
+    code += "print(s.DATABASES['default']['OPTIONS']['options'])"
+    url = "postgres://u@db.internal:5432/sh?options=-c%20search_path%3Dsh"
+    result = _run(["-c", code], DJANGO_DEBUG="true", DATABASE_URL=url)
+    assert result.stdout.strip() == "-c search_path=sh -c jit=off", result.stderr
+
+
 @pytest.mark.django_db
 def test_it_keeps_postgresql_from_compiling_plans_to_machine_code():
     from django.db import connection
