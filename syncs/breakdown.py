@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Trunc
@@ -175,8 +176,6 @@ def sync_breakdown(*, filterset, kind: str) -> list[Tally]:
     without the status codes (`History.counts_filterset`)."""
     window, zone, now = filterset.window, filterset.window.zone, timezone.now()
     used = {name for name, value in filterset.form.cleaned_data.items() if value}
-    if used - COUNTABLE:
-        return _from_syncs(filterset.qs, kind, zone)
     connection = connections[filterset.queryset.db]
     start = window.start or _first_hour(connection)
     stop = min(window.end or now, now)
@@ -190,6 +189,11 @@ def sync_breakdown(*, filterset, kind: str) -> list[Tally]:
         # of monthly edges would be more ranges than SQLite parses in one query.
         return _from_syncs(filterset.qs, kind, zone)
     edges = [edge.astimezone(UTC) for edge in zoned]
+    starts = [bucket_floor(start, kind, zone), *zoned[1:-1]]
+    # A window without an end also holds syncs dated after now, each in its own bucket.
+    tail = None if window.end else (lambda moment: bucket_floor(moment, kind, zone))
+    if used - COUNTABLE:
+        return _counted_syncs(filterset, (edges, starts, tail), now, connection)
     end = (window.end or now).astimezone(UTC)
     unresolved_only = filterset.form.cleaned_data.get("unresolved")
     statements, levels = [], []
@@ -225,10 +229,29 @@ def sync_breakdown(*, filterset, kind: str) -> list[Tally]:
             [param for _, params in statements for param in params],
         )
         found = cursor.fetchall()
-    starts = [bucket_floor(start, kind, zone), *zoned[1:-1]]
-    # A window without an end also holds syncs dated after now, each in its own bucket.
-    tail = None if window.end else (lambda moment: bucket_floor(moment, kind, zone))
     return _tallied(found, [*levels, edges], starts, tail)
+
+
+def _counted_syncs(filterset, buckets: tuple, now, connection) -> list[Tally]:
+    """The syncs a filter the counts cannot apply (a search, status codes) leaves, counted
+    per stretch between the buckets' edges: the database compares each start with the edges
+    rather than converting it to the reader's zone to truncate it (8.5 against 13 ms for the
+    30,000 syncs of 97 companies)."""
+    edges, starts, tail = buckets
+    # Every filter tests the syncs' own columns (a company search, their company ids), so
+    # its conditions apply as they are to the syncs table alone.
+    query = filterset.qs.query
+    try:
+        where = query.get_compiler(connection=connection).compile(query.where)
+    except EmptyResultSet:
+        return []
+    future = None if filterset.window.end else now
+    # The window's start is a break too, so that a window of one bucket still has one.
+    sql, params = _rows_sql(SYNCS, 0, where, edges[:-1], False, connection, future)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    return _tallied(found, [edges], starts, tail)
 
 
 def _first_hour(connection) -> datetime | None:

@@ -255,6 +255,11 @@ def long_history():
         "range=custom&start=2000-01-01T00:00&tz=America/New_York",
         "range=30d&tz=UTC",
         "range=30d&tz=Asia/Kolkata",
+        # Searches and status codes: the syncs themselves, counted between the same edges.
+        *(f"range=all&q=Company&tz={zone}" for zone in ZONES),
+        "range=all&q=Company&tz=Europe/London&unresolved=true",
+        "range=30d&q=Company&tz=Asia/Kolkata",
+        "range=all&status=4000&tz=America/New_York",
     ],
 )
 def test_it_counts_months_and_years_from_the_daily_counts_as_from_the_syncs(long_history, params):
@@ -262,8 +267,9 @@ def test_it_counts_months_and_years_from_the_daily_counts_as_from_the_syncs(long
     assert counted == expected and expected
 
 
+@pytest.mark.parametrize("search", ["", "&q=Company"])
 @pytest.mark.parametrize("zone", ZONES)
-def test_it_counts_custom_windows_from_the_counts_as_from_the_syncs(long_history, zone):
+def test_it_counts_custom_windows_from_the_counts_as_from_the_syncs(long_history, zone, search):
     now = timezone.now().astimezone(ZoneInfo(zone))
 
     def at(moment: datetime) -> str:
@@ -276,7 +282,7 @@ def test_it_counts_custom_windows_from_the_counts_as_from_the_syncs(long_history
         (now - timedelta(days=300, minutes=7), now - timedelta(days=20)),
     ]
     for start, end in windows:
-        params = f"range=custom&start={at(start)}&end={at(end)}&tz={zone}"
+        params = f"range=custom&start={at(start)}&end={at(end)}&tz={zone}{search}"
         counted, expected = _both(params)
         assert counted == expected, params
 
@@ -294,11 +300,12 @@ def test_it_counts_whole_months_from_the_monthly_counts(zone):
     assert sum(t.total for t in tallies) == 8
 
 
-def test_it_counts_a_sync_dated_in_the_future_in_its_own_bucket():
+@pytest.mark.parametrize("search", ["", "&q=Company"])
+def test_it_counts_a_sync_dated_in_the_future_in_its_own_bucket(search):
     now = timezone.now()
     SyncFactory(started_at=now - timedelta(hours=1))
     SyncFactory(started_at=now + timedelta(days=2))
-    counted, expected = _both("range=7d&tz=UTC")
+    counted, expected = _both(f"range=7d&tz=UTC{search}")
     assert counted == expected
 
 
