@@ -14,14 +14,14 @@ from accounts.selectors import preference_history_columns
 
 from .filters import SyncFilter, Window
 from .keyset import RowBeyond
-from .models import FEW_VALUED, Sync
+from .models import FEW_VALUED, WINDOW_INDEX_CONDITION, Sync
 from .pagination import InvalidCursor, Page, paginate
 from .selectors import SORTABLE, few_valued_lead, parse_sort, sort_keys, sync_history
 from .tables import DEFAULT_COLUMNS, TOGGLEABLE
 
 PAGE_SIZE = 50
 # The longest window whose syncs of each combination of few values are read whole, from
-# sync_few_values_started. Over longer ones, walking the next key's index finds a page of
+# sync_few_values_window. Over longer ones, walking the next key's index finds a page of
 # the busy combinations sooner. On 1,000,000 syncs over two years, up to a quarter reading
 # whole was faster in most orders, by four times and more for those led by status, and
 # twice as slow deep in Source, Status, Product; over a year it was slower in most.
@@ -99,6 +99,8 @@ class History:
             bound = RowBeyond(walked_by.fields, lowest, descending=False, inclusive=True)
             picked = picked.filter(bound)
         narrow = is_narrow(self.filterset.window)
+        if narrow:
+            picked = picked.filter(WINDOW_INDEX_CONDITION)
         options = {"whole": whole, "grouped": grouped, "index": FEW_VALUED, "narrow": narrow}
         try:
             return paginate(picked, keys, cursor, size, **options)

@@ -29,7 +29,7 @@ def _indexes() -> dict[str, list[tuple[str, list[str], bool]]]:
 
 # Its columns' values repeat, so deduplication keeps it a tenth of the longer one's size:
 # the combinations of their values are read from it a probe each (`grouped._combinations`).
-SMALLER_START = {("sync_few_values", "sync_few_values_started")}
+SMALLER_START = {("sync_few_values", "sync_few_values_window")}
 
 
 def test_no_plain_index_is_the_start_of_another():

@@ -315,11 +315,12 @@ def test_it_reads_the_combinations_of_three_few_valued_columns_until_the_page_is
     assert combinations["Actual Rows"] == 2, combinations
 
 
-def test_it_reads_a_windows_syncs_of_each_combination_as_one_range_of_an_index(company, staff_user):
+@pytest.fixture
+def weeks_of_syncs(company):
+    """Enough syncs over enough weeks for the planner to weigh a week's share of them."""
     if connection.vendor != "postgresql":
         pytest.skip("reads PostgreSQL's plans; the PostgreSQL test run covers it")
     now = timezone.now()
-    # Enough syncs over enough weeks for the planner to weigh a week's share of them.
     Sync.objects.bulk_create(
         SyncFactory.build(
             company=company,
@@ -333,15 +334,49 @@ def test_it_reads_a_windows_syncs_of_each_combination_as_one_range_of_an_index(c
     )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE syncs_sync")
+
+
+def _window_index_scans(plan: dict) -> list[dict]:
+    return [node for node in _all(plan) if node.get("Index Name") == "sync_few_values_window"]
+
+
+def test_it_reads_a_windows_syncs_of_each_combination_as_one_range_of_an_index(
+    weeks_of_syncs, staff_user
+):
     history = history_from(QueryDict("range=7d&sort=status,-source,destination"), staff_user)
     plan = _plan(history, off=("seqscan", "bitmapscan"))
     scans = [node for node in _all(plan) if node.get("Index Name", "").startswith("sync_few")]
     # Without every column named, the window bounds no range: all of a status's syncs are read.
     assert scans and all(
-        scan["Index Name"] == "sync_few_values_started"
+        scan["Index Name"] == "sync_few_values_window"
         and all(column in scan["Index Cond"] for column in [*FEW_VALUED, "started_at"])
         for scan in scans
     ), json.dumps(plan, indent=1)
+
+
+def test_it_reads_a_windows_syncs_of_a_combination_from_the_index_alone_after_a_cursor(
+    weeks_of_syncs, staff_user
+):
+    history = history_from(QueryDict("range=7d&sort=source,-status,product"), staff_user)
+    cursor = history.page(None, 5).next_cursor
+    plan = _plan(history, cursor, off=("seqscan", "bitmapscan"))
+    scans = _window_index_scans(plan)
+    # The ids after the cursor's are sorted from the index: no table row is read for them.
+    assert scans and all(scan["Node Type"] == "Index Only Scan" for scan in scans), json.dumps(
+        plan, indent=1
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_reads_no_combination_from_the_window_index_over_any_time(weeks_of_syncs, staff_user):
+    with connection.cursor() as cursor:
+        # Every page all-visible, as in a vacuumed history: an index-only read looks cheapest.
+        cursor.execute("VACUUM ANALYZE syncs_sync")
+    history = history_from(QueryDict("range=all&sort=source,-status,product"), staff_user)
+    cursor = history.page(None, 5).next_cursor
+    for at in (None, cursor):
+        plan = _plan(history, at, off=("seqscan", "bitmapscan"))
+        assert _window_index_scans(plan) == [], json.dumps(plan, indent=1)
 
 
 @pytest.mark.parametrize(
