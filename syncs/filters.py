@@ -10,7 +10,8 @@ from functools import cache, cached_property
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import DateTimeField, ExpressionWrapper, F, Q, QuerySet, Value
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 
 from .models import Company
@@ -215,13 +216,31 @@ class SyncFilter(django_filters.FilterSet):
         hours = {"24h": 24, "7d": 24 * 7, "30d": 24 * 30}[preset]
         return Window(now - timedelta(hours=hours), None, zone)
 
+    # Whether the window's start is stated so that the database cannot estimate it (see
+    # `with_start_unestimated`).
+    start_unestimated = False
+
     def without_status(self) -> "SyncFilter":
         """These filters but for the status codes, from the form already validated: the
         history counts every code that the other filters leave."""
         form = copy.copy(self.form)
         form.cleaned_data = {**self.form.cleaned_data, "status": []}
-        other = copy.copy(self)
+        other = self._copy()
         other._form = form  # where django-filter keeps the form it builds
+        return other
+
+    def with_start_unestimated(self) -> "SyncFilter":
+        """These filters with the window's start stated as a test that PostgreSQL cannot
+        estimate. A page walking complete times from the window's start bounds them too, and
+        the planner takes the two bounds as independent: it expects a hundredth of the
+        window's syncs (92 of 9,400 over 7 days), so it reads and sorts the whole window
+        rather than walk the index to the page's first rows."""
+        other = self._copy()
+        other.start_unestimated = True
+        return other
+
+    def _copy(self) -> "SyncFilter":
+        other = copy.copy(self)
         other.__dict__.pop("_qs", None)
         other.__dict__["window"] = self.window  # the same moment as the page's
         return other
@@ -229,7 +248,12 @@ class SyncFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         queryset = super().filter_queryset(queryset)
         window = self.window
-        if window.start:
+        if window.start and self.start_unestimated:
+            started = ExpressionWrapper(
+                F("started_at") + Value(timedelta(0)), output_field=DateTimeField()
+            )
+            queryset = queryset.filter(GreaterThanOrEqual(started, window.start))
+        elif window.start:
             queryset = queryset.filter(started_at__gte=window.start)
         if window.end:
             queryset = queryset.filter(started_at__lt=window.end)

@@ -71,20 +71,16 @@ class History:
 
     @property
     def queryset(self):
+        return self._shown(self.filterset)
+
+    def _shown(self, filterset: SyncFilter):
         # Only what shows: a page of every column read and parsed 20 fields per row.
-        return sync_history(queryset=self.filterset.qs, sort=self.sort).only(*self.fields)
+        return sync_history(queryset=filterset.qs, sort=self.sort).only(*self.fields)
 
     def page(self, cursor: str | None, size: int = PAGE_SIZE) -> Page:
         keys = sort_keys(self.sort)
-        picked, whole = self.queryset, None
-        searching = bool(self.filterset.form.cleaned_data.get("q"))
-        if searching or any(SORTABLE[name.lstrip("-")].joined for name in self.sort):
-            # Neither a search's syncs, found through the company index, nor the syncs of
-            # each company in name order come out of an index in page order: the page is
-            # picked among index entries, and only its own rows are read.
-            picked = sync_history(queryset=self.filterset.qs, sort=self.sort)
-            whole = sync_history(queryset=Sync.objects.all(), sort=self.sort).only(*self.fields)
-        start = self.filterset.window.start
+        filterset, bound = self.filterset, None
+        start = filterset.window.start
         grouped = few_valued_lead(self.sort)
         # A combination of few values at a time, an order walks the index of the key after them.
         walked = self.sort[grouped] if grouped < len(self.sort) else None
@@ -93,10 +89,19 @@ class History:
         if walked_by and walked_by.lowest_from and start and not newest_first:
             # Only implied by the window, but without it the database reads the order's
             # index from its far end: every earlier sync to find a page of the last week's,
-            # or after the last page of them. The newest page needs no bound, and with one
-            # PostgreSQL takes both bounds as independent and sorts the whole window.
+            # or after the last page of them. The newest page needs no bound.
             lowest = walked_by.lowest_from(start)
             bound = RowBeyond(walked_by.fields, lowest, descending=False, inclusive=True)
+            filterset = filterset.with_start_unestimated()
+        picked, whole = self._shown(filterset), None
+        searching = bool(filterset.form.cleaned_data.get("q"))
+        if searching or any(SORTABLE[name.lstrip("-")].joined for name in self.sort):
+            # Neither a search's syncs, found through the company index, nor the syncs of
+            # each company in name order come out of an index in page order: the page is
+            # picked among index entries, and only its own rows are read.
+            picked = sync_history(queryset=filterset.qs, sort=self.sort)
+            whole = sync_history(queryset=Sync.objects.all(), sort=self.sort).only(*self.fields)
+        if bound is not None:
             picked = picked.filter(bound)
         narrow = is_narrow(self.filterset.window)
         if narrow:

@@ -57,3 +57,18 @@ def test_the_counts_cover_the_same_relative_window_as_the_page():
         assert filterset.is_valid()
         counts = filterset.without_status()
         assert counts.window == filterset.window
+
+
+@pytest.mark.django_db
+def test_a_start_stated_unestimated_keeps_the_same_syncs_from_the_same_moment():
+    start = timezone.now().replace(second=0, microsecond=0) - timedelta(days=2)
+    at_start = SyncFactory(started_at=start, status_code=5130)
+    later = SyncFactory(started_at=start + timedelta(hours=1), status_code=5130)
+    SyncFactory(started_at=start - timedelta(microseconds=1), status_code=5130)
+    SyncFactory(started_at=start + timedelta(hours=2), status_code=2000)
+    data = QueryDict(f"range=custom&start={start:%Y-%m-%dT%H:%M}&tz=UTC&status=5130")
+    filterset = SyncFilter(data, queryset=Sync.objects.all())
+    assert filterset.is_valid(), filterset.errors
+    unestimated = filterset.with_start_unestimated()
+    assert unestimated.window == filterset.window
+    assert set(unestimated.qs) == set(filterset.qs) == {at_start, later}
