@@ -13,6 +13,7 @@ import time
 import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from .breakdown import sync_breakdown
 from .buckets import chart_kind
@@ -91,22 +93,26 @@ class PageBenchmark:
 
         return get
 
-    def deep_cursor(self, params: dict) -> str | None:
-        """The cursor of page DEEP_PAGE (or the last full page there is) of the history."""
+    def deep_cursor(self, params: dict, middle: bool = False) -> str | None:
+        """The cursor of page DEEP_PAGE (or the last full page there is) of the history, or
+        of its middle page."""
         history = history_from(_query(params), self.user)
         keys = sort_keys(history.sort)
         total = history.queryset.count()
-        offset = min(DEEP_PAGE * PAGE, max(0, total - PAGE)) - 1
+        deepest = total // 2 if middle else DEEP_PAGE * PAGE
+        offset = min(deepest, max(0, total - PAGE)) - 1
         if offset < 0:
             return None
         row = history.queryset.order_by(*(key.order_by for key in keys))[offset]
         return make_cursor(row, keys, "next")
 
-    def _deep(self, label: str, params: dict) -> Figure:
-        """Page DEEP_PAGE of the history with `params`."""
-        cursor = self.deep_cursor(params)
-        get = self._get(reverse("home"), {**params, "cursor": cursor})
-        return _timed(f"History, {label}, page {DEEP_PAGE:,}", get, self.runs)
+    def _deep(self, label: str, params: dict, middle: bool = False) -> Figure:
+        """Page DEEP_PAGE of the history with `params`, or its middle page; the first where
+        it has no other."""
+        cursor = self.deep_cursor(params, middle)
+        get = self._get(reverse("home"), {**params, "cursor": cursor} if cursor else params)
+        name = label if middle else f"History, {label}, page {DEEP_PAGE:,}"
+        return _timed(name, get, self.runs)
 
     def run(self) -> list[Figure]:
         home = reverse("home")
@@ -152,6 +158,23 @@ class PageBenchmark:
                 self.runs,
             ),
             *(self._deep(label, {**any_time, "sort": sort}) for label, sort in deep_orders.items()),
+            # Complete times walked from a window's start, and a window's syncs of each
+            # combination of few values read whole.
+            _timed(
+                "History, Complete Time oldest first (last 7 days)",
+                self._get(home, {**ZONE, "sort": "finished"}),
+                self.runs,
+            ),
+            self._deep(
+                "History, Source then Status then Product, middle of the last 90 days",
+                {
+                    "range": "custom",
+                    "start": _days_ago(90),
+                    "tz": "UTC",
+                    "sort": "source,-status,product",
+                },
+                middle=True,
+            ),
             _timed("Dashboard cards and chart (last 7 days)", _dashboard(ZONE), self.runs),
             # Zones far from UTC and off the hour cost the most: their day and month edges
             # sit furthest from the UTC days and months the counts are kept in.
@@ -266,6 +289,11 @@ def _query(params: dict):
     query = QueryDict(mutable=True)
     query.update(params)
     return query
+
+
+def _days_ago(days: int) -> str:
+    """A custom range's start `days` before now, as the history's form takes it in UTC."""
+    return (timezone.now() - timedelta(days=days)).strftime("%Y-%m-%dT%H:%M")
 
 
 def _biggest_sync():

@@ -6,12 +6,16 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Q, Sum
+from django.http import QueryDict
 
 from pushitems.models import PushItem, PushStatus
-from syncs.benchmark import database_url
+from syncs.benchmark import PageBenchmark, database_url
 from syncs.breakdown import LEVELS
 from syncs.demo.scale import BIG_SYNC_ID
+from syncs.history import history_from
 from syncs.models import Sync
+
+from ..factories import SyncFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -77,6 +81,7 @@ def test_it_prints_every_figure_of_the_benchmark(postgresql):
     text = out.getvalue()
     names = ("History, page 1", "Status then Start Time", "Dashboard, any time", "Push Items tab")
     names = (*names, "Status then Complete Time", "Destination then Product", "Django admin", "CSV")
+    names = (*names, "Complete Time oldest first", "middle of the last 90 days")
     for name in (*names, "Status then Source then Destination", "Raw SQL"):
         assert name in text
     assert "History page 1 / admin page 1:" in text
@@ -123,3 +128,13 @@ def test_it_gives_the_retry_benchmark_the_configured_database_under_its_own_name
     )
     name = connection.settings_dict["NAME"]
     assert database_url() == f"postgres://bench:p%40ss@db.internal:6432/{name}?sslmode=require"
+
+
+def test_the_middle_cursor_opens_the_page_after_half_the_history():
+    SyncFactory.create_batch(120)  # over two pages, so the middle one is a full page
+    benchmark = PageBenchmark(runs=1, export_rows=0)
+    params = {"range": "all"}
+    ordered = list(Sync.objects.order_by("-started_at", "-id"))
+    cursor = benchmark.deep_cursor(params, middle=True)
+    page = history_from(QueryDict(f"range=all&cursor={cursor}"), benchmark.user).page(cursor)
+    assert page.rows[0] == ordered[len(ordered) // 2]
