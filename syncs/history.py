@@ -103,7 +103,9 @@ class History:
             whole = sync_history(queryset=Sync.objects.all(), sort=self.sort).only(*self.fields)
         if bound is not None:
             picked = picked.filter(bound)
-        narrow = is_narrow(self.filterset.window)
+        # Walked from the window's start, complete times are bounded by it and the start,
+        # unestimated, bounds no range of the window's index: no combination is read whole.
+        narrow = bound is None and is_narrow(filterset.window)
         if narrow:
             picked = picked.filter(WINDOW_INDEX_CONDITION)
         options = {"whole": whole, "grouped": grouped, "index": FEW_VALUED, "narrow": narrow}

@@ -4,7 +4,8 @@ import uuid
 from datetime import timedelta
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.lookups import GreaterThanOrEqual
 
 from . import status as status_codes
 from .status import StatusCode
@@ -17,8 +18,9 @@ FEW_VALUED = ("status_code", "product", "source_platform", "destination_platform
 # Every sync meets it, and only the pages of a narrow window state it (`History.page`), so
 # that they alone use sync_few_values_window: over any time the planner, blind to how many
 # syncs a combination has, would read a busy one's 92,000 entries there rather than walk the
-# next key's index to a page of them.
-WINDOW_INDEX_CONDITION = Q(status_code__gte=0)
+# next key's index to a page of them. On an expression that no filter states, since
+# PostgreSQL would find `status_code >= 0` implied by any status filter or pick.
+WINDOW_INDEX_CONDITION = Q(GreaterThanOrEqual(F("status_code") + Value(0), 0))
 
 
 class Product(models.TextChoices):
