@@ -158,8 +158,9 @@ class PageBenchmark:
                 self.runs,
             ),
             *(self._deep(label, {**any_time, "sort": sort}) for label, sort in deep_orders.items()),
-            # Complete times walked from a window's start, and a window's syncs of each
-            # combination of few values read whole.
+            # Complete times walked from a window's start, a window's syncs of each
+            # combination of few values read whole, and a window's syncs of one few-valued
+            # column picked a value at a time.
             _timed(
                 "History, Complete Time oldest first (last 7 days)",
                 self._get(home, {**ZONE, "sort": "finished"}),
@@ -173,6 +174,11 @@ class PageBenchmark:
                     "tz": "UTC",
                     "sort": "source,-status,product",
                 },
+                middle=True,
+            ),
+            self._deep(
+                "History, Status ↓, middle of the last 365 days",
+                {"range": "custom", "start": _days_ago(365), "tz": "UTC", "sort": "-status"},
                 middle=True,
             ),
             _timed("Dashboard cards and chart (last 7 days)", _dashboard(ZONE), self.runs),

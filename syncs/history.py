@@ -81,7 +81,7 @@ class History:
         keys = sort_keys(self.sort)
         filterset, bound = self.filterset, None
         start = filterset.window.start
-        grouped = few_valued_lead(self.sort)
+        grouped = few_valued_lead(self.sort, windowed=bool(start))
         # A combination of few values at a time, an order walks the index of the key after them.
         walked = self.sort[grouped] if grouped < len(self.sort) else None
         walked_by = SORTABLE[walked.lstrip("-")] if walked else None

@@ -3,6 +3,7 @@ from datetime import UTC, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -311,7 +312,9 @@ def test_it_pages_by_a_hidden_column_without_a_query_per_row(
     Preference.objects.create(user=staff_user, history_columns=["company"])
     SyncFactory.create_batch(55, company=company)
     first = staff_client.get(reverse("home"), {"sort": "destination"})
-    with django_assert_num_queries(4):
+    # On PostgreSQL, a page in a window also lists the column's values, to pick their syncs
+    # a value at a time.
+    with django_assert_num_queries(5 if connection.vendor == "postgresql" else 4):
         second = staff_client.get(
             reverse("home"), {"sort": "destination", "cursor": first.context["page"].next_cursor}
         )

@@ -82,7 +82,7 @@ def test_it_pages_through_every_sync_once_in_order_both_ways(sort, history_rows,
     assert back == pages
 
 
-@pytest.mark.parametrize("sort", GROUPED)
+@pytest.mark.parametrize("sort", [*GROUPED, "status", "-status", "source", "-destination"])
 def test_it_pages_through_a_windows_syncs_once_in_an_order_led_by_few_valued_columns(
     sort, history_rows, company, staff_user
 ):
@@ -407,6 +407,21 @@ def test_it_reads_no_combination_from_the_window_index_over_any_time(
     for at in (None, cursor):
         plan = _plan(history, at, off=("seqscan", "bitmapscan"))
         assert _window_index_scans(plan) == [], json.dumps(plan, indent=1)
+
+
+@pytest.mark.parametrize("sort", ["-status", "source"])
+def test_it_picks_one_few_valued_column_a_value_at_a_time_only_in_a_window(
+    history_rows, staff_user, sort
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("reads PostgreSQL's plans; the PostgreSQL test run covers it")
+    over_any_time = _history(sort, staff_user)
+    assert _branches(over_any_time) == []
+    # In a window, each value's syncs are picked on their own, the value in the planner's
+    # sight, on the first page and after a cursor.
+    history = history_from(QueryDict(f"range=7d&sort={sort}"), staff_user)
+    cursor = history.page(None, 5).next_cursor
+    assert _branches(history) != [] and _branches(history, cursor) != []
 
 
 @pytest.mark.parametrize("sort", ["finished", "-finished"])
