@@ -93,7 +93,6 @@ class History:
             lowest = walked_by.lowest_from(start)
             bound = RowBeyond(walked_by.fields, lowest, descending=False, inclusive=True)
             filterset = filterset.with_start_unestimated()
-        picked, whole = self._shown(filterset), None
         searching = bool(filterset.form.cleaned_data.get("q"))
         if searching or any(SORTABLE[name.lstrip("-")].joined for name in self.sort):
             # Neither a search's syncs, found through the company index, nor the syncs of
@@ -101,6 +100,8 @@ class History:
             # picked among index entries, and only its own rows are read.
             picked = sync_history(queryset=filterset.qs, sort=self.sort)
             whole = sync_history(queryset=Sync.objects.all(), sort=self.sort).only(*self.fields)
+        else:
+            picked, whole = self._shown(filterset), None
         if bound is not None:
             picked = picked.filter(bound)
         # Walked from the window's start, complete times are bounded by it and the start,
