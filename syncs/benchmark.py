@@ -115,8 +115,9 @@ class PageBenchmark:
         return _timed(name, get, self.runs)
 
     def run(self) -> list[Figure]:
-        home = reverse("home")
+        home, counts = reverse("home"), reverse("history-counts")
         company = Sync.objects.order_by("-started_at").values_list("company_id", flat=True)[0]
+        named = Company.objects.get(pk=company).name
         big = _biggest_sync()
         any_time = {"range": "all", **ZONE}
         deep = self.deep_cursor(any_time)
@@ -148,9 +149,31 @@ class PageBenchmark:
             ),
             _timed(
                 "History, company name search (any time)",
-                self._get(home, {"q": Company.objects.get(pk=company).name, **any_time}),
+                self._get(home, {"q": named, **any_time}),
                 self.runs,
                 note="every company whose name contains it",
+            ),
+            _timed(
+                'History, search for "a" (any time)',
+                self._get(home, {"q": "a", **any_time}),
+                self.runs,
+                note="a letter of most companies' names",
+            ),
+            # A search's counts, filled in after its page from a request of their own.
+            _timed(
+                "Counts of one company (any time)",
+                self._get(counts, {"q": str(company), **any_time}),
+                self.runs,
+            ),
+            _timed(
+                "Counts of the company name search",
+                self._get(counts, {"q": named, **any_time}),
+                self.runs,
+            ),
+            _timed(
+                'Counts of the search for "a"',
+                self._get(counts, {"q": "a", **any_time}),
+                max(5, self.runs // 10),
             ),
             _timed(
                 "History, sorted by Company (any time)",

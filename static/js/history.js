@@ -14,6 +14,42 @@
     input.addEventListener("change", () => { if (range) range.value = "custom"; });
   });
 
+  // A broad search's page comes before its counts: fetch them and put them in place, keeping
+  // any status boxes ticked meanwhile.
+  const cards = document.querySelector("[data-counts-url]");
+  if (cards) {
+    fetch(cards.dataset.countsUrl, { credentials: "same-origin" })
+      .then((response) => {
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        return response.text();
+      })
+      .then((html) => {
+        const counted = new DOMParser().parseFromString(html, "text/html");
+        const ticked = new Set(
+          [...document.querySelectorAll("#status-options input:checked")].map((box) => box.value),
+        );
+        ["cards", "chart", "status-options"].forEach((id) => {
+          const fresh = counted.getElementById(id);
+          const stale = document.getElementById(id);
+          if (fresh && stale) stale.replaceWith(document.adoptNode(fresh));
+        });
+        document.querySelectorAll("#status-options input[name=status]").forEach((box) => {
+          box.checked = ticked.has(box.value);
+        });
+      })
+      .catch(() => {
+        const note = document.querySelector("[data-counts-note]");
+        cards.removeAttribute("aria-busy");
+        if (!note) return;
+        note.setAttribute("role", "alert");
+        note.textContent = "The counts could not be loaded. ";
+        const link = document.createElement("a");
+        link.href = cards.dataset.countsNow;
+        link.textContent = "Count them with the page";
+        note.append(link);
+      });
+  }
+
   // A click anywhere on a row opens the sync, like the link in its Sync ID cell.
   document.querySelectorAll("tr.clickable").forEach((row) => {
     row.addEventListener("click", (event) => {

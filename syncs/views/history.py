@@ -14,7 +14,7 @@ from ..buckets import chart_kind
 from ..charts import sync_activity
 from ..export import csv_lines, filename
 from ..filters import PRESETS
-from ..history import history_from
+from ..history import History, history_from
 from ..selectors import (
     MAX_SORT_KEYS,
     SORTABLE,
@@ -82,15 +82,16 @@ def _sort_menus(sort: list[str]) -> SafeString:
     return mark_safe("\n".join(menus))
 
 
-def _status_menu(counts: list[CodeCount], selected: list[int]) -> SafeString:
-    """The status filter's checkboxes, a fieldset per family, each code with its count."""
+def _status_menu(counts: list[CodeCount], selected: list[int], *, counted: bool) -> SafeString:
+    """The status filter's checkboxes, a fieldset per family, each code with its count
+    (an ellipsis while it is still to be `counted`)."""
     fieldsets = []
     for family, members in groupby(counts, key=lambda count: count.status.family):
         options = "".join(
             '<label class="status-option"><input type="checkbox" name="status" '
             f'value="{count.status.code}"{" checked" if count.status.code in selected else ""}>'
             f' <span class="code">{count.status.code}</span> {escape(count.status.reason)}'
-            f' <span class="count">{count.total}</span></label>'
+            f' <span class="count">{count.total if counted else "…"}</span></label>'
             for count in members
         )
         fieldsets.append(f"<fieldset><legend>{family.label}</legend>{options}</fieldset>")
@@ -113,58 +114,81 @@ def _card_links(data: QueryDict, dashboard: Dashboard) -> dict[str, str]:
     }
 
 
+def _counted(data: QueryDict, history: History, *, later: bool = False) -> dict:
+    """The cards, the chart and the status menu's counts. Counted `later`, they are drawn
+    without numbers, to be filled in from `counts`."""
+    filterset = history.filterset
+    window = filterset.window
+    selected = filterset.form.cleaned_data.get("status") or []
+    kind = chart_kind(window)
+    tallies = [] if later else sync_breakdown(filterset=history.counts_filterset, kind=kind)
+    counts = sync_code_counts(tallies=tallies)
+    dashboard = sync_dashboard(counts=counts, selected=selected)
+    chart = sync_activity(tallies=tallies, window=window, kind=kind, selected=selected)
+    # Each bar links to the same view narrowed to its own span.
+    outside = _query(data, range=None, start=None, end=None)
+    for bar in chart.bars:
+        span = urlencode({"range": "custom", "start": bar.href_start, "end": bar.href_end})
+        bar.href = f"?{outside}&{span}" if outside else f"?{span}"
+    return {
+        "counts_later": later,
+        "counts": counts,
+        "selected": selected,
+        "dashboard": dashboard,
+        "chart": chart,
+        "status_menu": _status_menu(counts, selected, counted=not later),
+        "card_links": _card_links(data, dashboard),
+    }
+
+
 @require_GET
 @staff_required
 def home(request: HttpRequest) -> HttpResponse:
     history = history_from(request.GET, request.user)
     filterset = history.filterset
-    window = filterset.window
-    selected = filterset.form.cleaned_data.get("status") or []
-    kind = chart_kind(window)
-    tallies = sync_breakdown(filterset=history.counts_filterset, kind=kind)
-    counts = sync_code_counts(tallies=tallies)
+    later = "counts" not in request.GET and history.counts_later
+    counted = _counted(request.GET, history, later=later)
     page = history.page(request.GET.get("cursor"))
     item_counts = (
         sync_item_counts(sync_ids=[row.id for row in page.rows])
         if "items" in history.columns
         else {}
     )
-    dashboard = sync_dashboard(counts=counts, selected=selected)
-    chart = sync_activity(tallies=tallies, window=window, kind=kind, selected=selected)
-    # Each bar links to the same view narrowed to its own span.
-    outside = _query(request.GET, range=None, start=None, end=None)
-    for bar in chart.bars:
-        span = urlencode({"range": "custom", "start": bar.href_start, "end": bar.href_end})
-        bar.href = f"?{outside}&{span}" if outside else f"?{span}"
     table = SyncTable(
         page.rows,
         exclude=history.hidden,
         item_counts=item_counts,
         detail_query=request.GET.urlencode(),
     )
+    query = _query(request.GET)
     return render(
         request,
         "syncs/history.html",
         {
+            **counted,
             "history": history,
             "filter": filterset,
-            "window": window,
+            "window": filterset.window,
             "presets": PRESETS,
-            "counts": counts,
-            "selected": selected,
-            "dashboard": dashboard,
-            "chart": chart,
             "table": table,
             "page": page,
             "sort_links": _sort_links(request.GET, history.sort),
             "sort_menus": _sort_menus(history.sort),
-            "status_menu": _status_menu(counts, selected),
             "sort_summary": _sort_summary(history.sort),
             "toggleable": [(key, SyncTable.base_columns[key].verbose_name) for key in TOGGLEABLE],
-            "query": _query(request.GET),
-            "card_links": _card_links(request.GET, dashboard),
+            "query": query,
+            "counts_query": _query(request.GET, counts="now"),
         },
     )
+
+
+@require_GET
+@staff_required
+def counts(request: HttpRequest) -> HttpResponse:
+    """The cards, the chart and the status menu of a history view whose page came without
+    them (`History.counts_later`)."""
+    history = history_from(request.GET, request.user)
+    return render(request, "syncs/includes/counts.html", _counted(request.GET, history))
 
 
 @require_GET

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -92,3 +93,41 @@ def test_it_offers_the_status_filter_to_the_keyboard(history, logged_in_page):
     page.keyboard.press("Tab")
     page.keyboard.press("Space")
     expect(page.get_by_role("checkbox", name="1000 In Progress")).to_be_checked()
+
+
+def _search(page, text: str) -> None:
+    page.get_by_label("Search by sync id, company id or company name").fill(text)
+    page.get_by_label("Date range", exact=True).select_option(label="Last 30 days")
+    page.get_by_role("button", name="Apply").click()
+
+
+def test_it_fills_in_a_searchs_counts_after_its_rows(history, logged_in_page):
+    page = logged_in_page
+    _search(page, "bluebell")
+    expect(page.get_by_role("table", name="Sync history").locator("tbody tr")).to_have_count(3)
+    expect(page.locator("[data-stat=total]")).to_have_text("3")
+    expect(page.locator("[data-stat=failed]")).to_have_text("2")
+    expect(page.locator("#chart svg")).to_be_visible()
+    expect(page.locator("#status-options input[value='5130'] ~ .count")).to_have_text("1")
+
+
+def test_it_keeps_status_boxes_ticked_while_a_searchs_counts_come(history, logged_in_page):
+    page = logged_in_page
+    held = []
+    page.route("**/counts/**", lambda route: held.append(route))
+    _search(page, "bluebell")
+    page.get_by_text("Status Code • 0").click()
+    page.get_by_role("checkbox", name="4000 Configuration Error").check()
+    held[0].continue_()
+    expect(page.locator("[data-stat=total]")).to_have_text("3")
+    expect(page.get_by_role("checkbox", name="4000 Configuration Error")).to_be_checked()
+
+
+def test_it_offers_to_count_with_the_page_when_the_counts_fail(history, logged_in_page):
+    page = logged_in_page
+    page.route("**/counts/**", lambda route: route.fulfill(status=502))
+    _search(page, "bluebell")
+    expect(page.get_by_role("alert")).to_contain_text("The counts could not be loaded.")
+    page.get_by_role("link", name="Count them with the page").click()
+    expect(page.locator("[data-stat=total]")).to_have_text("3")
+    expect(page).to_have_url(re.compile(r"counts=now"))
