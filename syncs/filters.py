@@ -18,7 +18,13 @@ from .models import Company
 
 HEX = re.compile(r"^[0-9a-f]{1,32}$")
 MAX_CODE = 99_999
-MAX_NAMED_COMPANIES = 1000
+# The most companies a search names by their ids; beyond them, a subquery names them. Counts
+# read every sync of the companies named: listed, PostgreSQL reads just theirs from the company
+# index (290 companies' 66,000 syncs of 1,000,000 in 165 ms, against 330 ms by subquery). A
+# page reads in its own order and stops at its last row, so a subquery serves it as well, and
+# each id listed cost it about 20 µs to build, send and plan: 33 ms against 22 ms for 988.
+LISTED_TO_COUNT = 1000
+LISTED_TO_PAGE = 100
 # Wide enough for any real sync history, narrow enough that no zone shift leaves the calendar.
 FIRST_YEAR, LAST_YEAR = 1970, 2100
 PRESETS = {
@@ -136,7 +142,7 @@ class HistoryForm(forms.Form):
 
 class SyncFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label="Search", method="search", max_length=200,
+        label="Search", method="no_op", max_length=200,
         help_text="Sync id, company id (whole or the first characters) or company name",
     )  # fmt: skip
     range = django_filters.ChoiceFilter(
@@ -161,19 +167,23 @@ class SyncFilter(django_filters.FilterSet):
         self._named: dict[str, list] = {}
 
     def no_op(self, queryset: QuerySet, name: str, value) -> QuerySet:
-        return queryset  # applied together in `window`, since they only mean something as a set
+        # Applied in `filter_queryset`: the window's fields only mean something as a set, and
+        # a search depends on the filterset running it, while a filter's method stays bound
+        # to the one it was made for, not to a copy (`_copy`).
+        return queryset
 
-    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+    def search(self, queryset: QuerySet, value: str) -> QuerySet:
         value = value.strip()
         if not value:
             return queryset
-        named = Company.objects.filter(name__icontains=value).values_list("id", flat=True)
-        # A short list of ids lets the database combine index scans; a subquery would make
-        # it filter every sync instead. Very broad names keep the subquery.
+        # In no order: in name order the lookup walked the name index and every company's
+        # row, 8 ms rather than 3.5 ms over 5,000 companies.
+        named = Company.objects.filter(name__icontains=value).order_by()
+        named = named.values_list("id", flat=True)
         if value not in self._named:
-            self._named[value] = list(named[: MAX_NAMED_COMPANIES + 1])
+            self._named[value] = list(named[: LISTED_TO_COUNT + 1])
         ids = self._named[value]
-        matches = Q(company__in=named if len(ids) > MAX_NAMED_COMPANIES else ids)
+        matches = Q(company__in=named if len(ids) > self.listed else ids)
         prefix = uuid_prefix_range(value)
         if prefix and prefix[0] == prefix[1]:
             # A whole id: PostgreSQL estimates an equality from its statistics, but a range
@@ -219,14 +229,18 @@ class SyncFilter(django_filters.FilterSet):
     # Whether the window's start is stated so that the database cannot estimate it (see
     # `with_start_unestimated`).
     start_unestimated = False
+    # How many companies a search may name by their ids (`LISTED_TO_PAGE`).
+    listed = LISTED_TO_PAGE
 
     def without_status(self) -> "SyncFilter":
         """These filters but for the status codes, from the form already validated: the
-        history counts every code that the other filters leave."""
+        history counts every code that the other filters leave. They name more companies by
+        id (`LISTED_TO_COUNT`)."""
         form = copy.copy(self.form)
         form.cleaned_data = {**self.form.cleaned_data, "status": []}
         other = self._copy()
         other._form = form  # where django-filter keeps the form it builds
+        other.listed = LISTED_TO_COUNT
         return other
 
     def with_start_unestimated(self) -> "SyncFilter":
@@ -247,6 +261,7 @@ class SyncFilter(django_filters.FilterSet):
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         queryset = super().filter_queryset(queryset)
+        queryset = self.search(queryset, self.form.cleaned_data.get("q") or "")
         window = self.window
         if window.start and self.start_unestimated:
             started = ExpressionWrapper(

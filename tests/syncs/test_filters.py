@@ -6,6 +6,7 @@ import pytest
 from django.http import QueryDict
 from django.utils import timezone
 
+from syncs import filters
 from syncs.filters import SyncFilter
 from syncs.models import Sync
 
@@ -72,3 +73,17 @@ def test_a_start_stated_unestimated_keeps_the_same_syncs_from_the_same_moment():
     unestimated = filterset.with_start_unestimated()
     assert unestimated.window == filterset.window
     assert set(unestimated.qs) == set(filterset.qs) == {at_start, later}
+
+
+@pytest.mark.django_db
+def test_a_page_names_fewer_companies_by_id_than_its_counts(monkeypatch):
+    monkeypatch.setattr(filters, "LISTED_TO_COUNT", 3)
+    monkeypatch.setattr(SyncFilter, "listed", 2)
+    syncs = {SyncFactory(company=CompanyFactory(name=f"Kite Works {n}")) for n in range(3)}
+    SyncFactory(company=CompanyFactory(name="Bluebell Bakery"))
+    page = SyncFilter(QueryDict("q=kite&range=all"), queryset=Sync.objects.all())
+    assert page.is_valid()
+    counts = page.without_status()
+    assert "SELECT" in str(page.qs.query).split("WHERE", 1)[1]
+    assert "SELECT" not in str(counts.qs.query).split("WHERE", 1)[1]
+    assert set(page.qs) == set(counts.qs) == syncs
