@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils.html import escape
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from synchealth.access import staff_required
@@ -184,6 +185,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @staff_required
+# Paging through a search asks for the same counts on every page: a broad search's take a
+# second of the database's time, so the browser keeps them briefly.
+@cache_control(private=True, max_age=30)
 def counts(request: HttpRequest) -> HttpResponse:
     """The cards, the chart and the status menu of a history view whose page came without
     them (`History.counts_later`)."""

@@ -117,3 +117,14 @@ def test_the_counts_need_a_login(four_failed):
 
 def test_the_counts_refuse_a_post(staff_client):
     assert staff_client.post(reverse("history-counts")).status_code == 405
+
+
+def test_the_browser_keeps_a_searchs_counts_briefly_for_its_other_pages(staff_client, four_failed):
+    response = _counts(staff_client, q="bluebell")
+    assert set(response["Cache-Control"].split(", ")) == {"private", "max-age=30"}
+
+
+def test_a_refused_counts_request_is_not_kept(django_user_model):
+    client = Client()
+    client.force_login(django_user_model.objects.create_user(username="bob", password="x"))
+    assert "max-age" not in client.get(reverse("history-counts")).get("Cache-Control", "")
