@@ -36,6 +36,9 @@
         document.querySelectorAll("#status-options input[name=status]").forEach((box) => {
           box.checked = ticked.has(box.value);
         });
+        const stat = (name) => document.querySelector(`[data-stat=${name}]`)?.textContent;
+        const status = document.querySelector("[data-counts-status]");
+        if (status) status.textContent = `Counted: ${stat("total")} syncs, ${stat("failed")} failed.`;
       })
       .catch(() => {
         const note = document.querySelector("[data-counts-note]");

@@ -111,6 +111,12 @@ def test_it_fills_in_a_searchs_counts_after_its_rows(history, logged_in_page):
     expect(page.locator("#status-options input[value='5130'] ~ .count")).to_have_text("1")
 
 
+def test_it_tells_a_screen_reader_when_a_searchs_counts_are_in(history, logged_in_page):
+    _search(logged_in_page, "bluebell")
+    status = logged_in_page.locator("[data-counts-status]")
+    expect(status).to_have_text("Counted: 3 syncs, 2 failed.")
+
+
 def test_it_keeps_status_boxes_ticked_while_a_searchs_counts_come(history, logged_in_page):
     page = logged_in_page
     held = []
