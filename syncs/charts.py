@@ -60,7 +60,7 @@ class Bar:
         """The bar as an SVG link: built here rather than in the template, which took a
         quarter of the history page's rendering for two years of monthly bars. Only the link
         carries a person's input (the history's query); the rest are our labels and numbers."""
-        summary = ", ".join(f"{s.count} {s.label.lower()}" for s in self.segments)
+        summary = ", ".join(f"{s.count:,} {s.label.lower()}" for s in self.segments)
         x, width = f"{self.x:.2f}", f"{self.width:.2f}"
         rects = "".join(
             f'<rect class="seg seg-{s.family}" x="{x}" y="{s.y:.2f}" width="{width}"'

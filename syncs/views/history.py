@@ -92,7 +92,7 @@ def _status_menu(counts: list[CodeCount], selected: list[int], *, counted: bool)
             '<label class="status-option"><input type="checkbox" name="status" '
             f'value="{count.status.code}"{" checked" if count.status.code in selected else ""}>'
             f' <span class="code">{count.status.code}</span> {escape(count.status.reason)}'
-            f' <span class="count">{count.total if counted else "…"}</span></label>'
+            f' <span class="count">{f"{count.total:,}" if counted else "…"}</span></label>'
             for count in members
         )
         fieldsets.append(f"<fieldset><legend>{family.label}</legend>{options}</fieldset>")

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Preference
 from syncs.buckets import bucket_floor
+from syncs.models import SyncMonthlyCount
 from syncs.tables import TOGGLEABLE
 
 from ..factories import CompanyFactory, PushItemFactory, SyncFactory
@@ -358,3 +359,15 @@ def test_it_puts_each_sync_in_the_bar_of_its_day_in_the_readers_zone(staff_clien
 def test_it_links_a_bar_to_its_own_time_range(staff_client, sync):
     bar = staff_client.get(reverse("home"), {"range": "24h"}).context["chart"].bars[-1]
     assert "range=custom" in bar.href and f"start={bar.href_start}".replace(":", "%3A") in bar.href
+
+
+def test_it_groups_the_thousands_of_large_counts(staff_client):
+    SyncFactory(started_at=timezone.now() - timedelta(days=400))
+    month = (timezone.now() - timedelta(days=200)).replace(
+        day=1, hour=0, minute=0, second=0, microsecond=0
+    )
+    SyncMonthlyCount.objects.create(month=month, status_code=5130, resolved=False, total=12344)
+    page = _page(staff_client, range="all", tz="UTC")
+    assert 'data-stat="total">12,345<' in page and 'data-stat="failed">12,344<' in page
+    assert '<span class="count">12,344</span>' in page and "peak 12,344 per month" in page
+    assert ": 0 succeeded, 12,344 failed, 0 in progress" in page
