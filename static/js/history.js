@@ -25,6 +25,8 @@
       })
       .then((html) => {
         const counted = new DOMParser().parseFromString(html, "text/html");
+        // A session that ended meanwhile answers with the login page instead.
+        if (!counted.getElementById("cards")) throw new Error("no counts in the answer");
         const ticked = new Set(
           [...document.querySelectorAll("#status-options input:checked")].map((box) => box.value),
         );

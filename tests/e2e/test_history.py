@@ -137,3 +137,12 @@ def test_it_offers_to_count_with_the_page_when_the_counts_fail(history, logged_i
     page.get_by_role("link", name="Count them with the page").click()
     expect(page.locator("[data-stat=total]")).to_have_text("3")
     expect(page).to_have_url(re.compile(r"counts=now"))
+
+
+def test_it_offers_to_count_with_the_page_when_the_answer_holds_no_counts(history, logged_in_page):
+    page = logged_in_page
+    login_page = "<html><body><form><input name=username></form></body></html>"
+    page.route("**/counts/**", lambda route: route.fulfill(status=200, body=login_page))
+    _search(page, "bluebell")
+    expect(page.get_by_role("alert")).to_contain_text("The counts could not be loaded.")
+    expect(page.locator("#cards")).not_to_have_attribute("aria-busy", "true")
