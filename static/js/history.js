@@ -14,8 +14,8 @@
     input.addEventListener("change", () => { if (range) range.value = "custom"; });
   });
 
-  // A broad search's page comes before its counts: fetch them and put them in place, keeping
-  // any status boxes ticked meanwhile.
+  // A search's page comes before its counts: fetch them and put them in place, keeping any
+  // status boxes ticked meanwhile.
   const cards = document.querySelector("[data-counts-url]");
   if (cards) {
     fetch(cards.dataset.countsUrl, { credentials: "same-origin" })

@@ -161,7 +161,6 @@ def home(request: HttpRequest) -> HttpResponse:
         item_counts=item_counts,
         detail_query=request.GET.urlencode(),
     )
-    query = _query(request.GET)
     return render(
         request,
         "syncs/history.html",
@@ -177,7 +176,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "sort_menus": _sort_menus(history.sort),
             "sort_summary": _sort_summary(history.sort),
             "toggleable": [(key, SyncTable.base_columns[key].verbose_name) for key in TOGGLEABLE],
-            "query": query,
+            "query": _query(request.GET),
             "counts_query": _query(request.GET, counts="now"),
         },
     )
