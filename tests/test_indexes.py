@@ -51,7 +51,7 @@ def test_a_company_search_is_counted_from_the_company_index_alone(staff_client, 
         pytest.skip("reads PostgreSQL's plans; the PostgreSQL test run covers it")
     SyncFactory.create_batch(3, company=company)
     with CaptureQueriesContext(connection) as queries:
-        staff_client.get(reverse("home"), {"q": company.name, "range": "all"})
+        staff_client.get(reverse("history-counts"), {"q": company.name, "range": "all"})
     counts = next(q["sql"] for q in queries.captured_queries if "GROUP BY" in q["sql"])
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
