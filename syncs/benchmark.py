@@ -127,6 +127,7 @@ class PageBenchmark:
             "Status then Start Time": "status,-started",
             "Status then Complete Time": "status,finished",
             "Destination then Product": "destination,product,-started",
+            "Status then Destination then Start Time": "status,destination,-started",
             "Status then Source then Destination": "status,source,destination",
         }
         figures = [

@@ -14,7 +14,7 @@ from uuid import UUID
 from django.core import signing
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from .grouped import pick_by_group
 from .keyset import SortKey, rows_after
@@ -82,6 +82,8 @@ def paginate(
     grouped: int = 0,
     index: Sequence[str] = (),
     narrow: bool = False,
+    apart: bool = False,
+    in_order: Q | None = None,
 ) -> Page:
     """One page of `queryset` ordered by `keys` (the last key must be unique).
 
@@ -96,7 +98,9 @@ def paginate(
     combinations are read from the index whose columns `index` lists; with three, only those
     the page reaches are read. `narrow` says that `queryset` is bounded by a column that
     another index holds after those of `index`: each combination's rows are then read from
-    that index.
+    that index. `apart` allows reading a combination's rows a value of the other columns of
+    `index` at a time, and `in_order` is the condition of an index on the columns of `index`
+    and then the key after two grouped ones, where there is one (`grouped.pick_by_group`).
     """
     direction, values = "next", None
     if cursor:
@@ -105,7 +109,9 @@ def paginate(
     order = [key.order_by for key in walk]
     if grouped and connections[queryset.db].features.supports_slicing_ordering_in_compound:
         try:
-            ids = pick_by_group(queryset, walk, values, size + 1, grouped, index, narrow)
+            ids = pick_by_group(
+                queryset, walk, values, size + 1, grouped, index, narrow, apart, in_order
+            )
         except EmptyResultSet:
             # No row can be on the page: the table has no values from the cursor on, or the
             # filters match nothing (a search naming no company compiles to no SQL at all).
