@@ -242,11 +242,15 @@ def pick_by_group(
         prefixes = [(value,) for value in _groups(queryset, walk[0], first[0] if first else None)]
     else:
         found = _combinations(queryset, walk[:grouped], first, index)
-        every, others, _ = found
-        if apart and in_order is not None:
-            # A branch per pairing, each planned whether it runs or not (72 for status and
-            # destination), against two planned once, each reading a pairing's rows from
-            # `in_order`'s index a value of the other two columns at a time.
+        every, others, rest = found
+        # Each pairing the page reaches reads a range per combination of the other two
+        # columns, up to a page from each, and sorts them; each pairing given a branch of its
+        # own is planned whether it runs or not. So pairings go lazily where one has on
+        # average at most half as many combinations as there are pairings: Status then
+        # Destination (72 pairings, 4 each) got 7 to 15 ms faster that way, Destination then
+        # Product (12, 24 each) 3 ms slower.
+        many = 2 * sum(map(len, rest.values())) <= len(every) ** 2
+        if apart and in_order is not None and many:
             queryset = queryset.filter(in_order)
             return _pick_lazily(queryset, walk, values, size, 2, found, False, True)
         if narrow:
