@@ -121,7 +121,8 @@ class History:
             picked = picked.filter(bound)
         # Walked from the window's start, complete times are bounded by it and the start,
         # unestimated, bounds no range of the window's index: no combination is read whole.
-        longest = NARROW_WINDOW_OF_THREE if grouped >= 3 else NARROW_WINDOW
+        # A search reads no combination a value at a time (`apart` below).
+        longest = NARROW_WINDOW_OF_THREE if grouped >= 3 and not searching else NARROW_WINDOW
         narrow = bound is None and is_narrow(filterset.window, longest)
         if narrow:
             picked = picked.filter(WINDOW_INDEX_CONDITION)
