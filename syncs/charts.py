@@ -129,8 +129,10 @@ def _lay_out(chart: Chart) -> None:
     plot = chart.height - chart.axis
     for index, bar in enumerate(chart.bars):
         bar.x, bar.width = index * slot + slot * 0.1, slot * 0.8
-        bar.href_start = bar.start.strftime("%Y-%m-%dT%H:%M")
-        bar.href_end = bar.end.strftime("%Y-%m-%dT%H:%M")
+        # Wall-clock time without its offset, as the range's inputs take it; cut from the ISO
+        # form, which is several times quicker to make than a strftime.
+        bar.href_start = bar.start.isoformat(timespec="minutes")[:16]
+        bar.href_end = bar.end.isoformat(timespec="minutes")[:16]
         top = plot
         for segment in bar.segments:
             segment.height = plot * segment.count / chart.peak if chart.peak else 0
