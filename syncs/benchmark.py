@@ -181,6 +181,21 @@ class PageBenchmark:
                 self._get(home, {**any_time, "sort": "company"}),
                 self.runs,
             ),
+            # Searches in orders led by few-valued columns: a few companies' syncs sorted whole.
+            _timed(
+                "History, company name search, Status then Destination then Start Time",
+                self._get(home, {"q": named, **any_time, "sort": "status,destination,-started"}),
+                self.runs,
+            ),
+            _timed(
+                "History, search for a name's first word, Status then Destination then "
+                "Complete Time",
+                self._get(
+                    home, {"q": named.split()[0], **any_time, "sort": "status,destination,finished"}
+                ),
+                self.runs,
+                note="every company whose name contains it",
+            ),
             *(self._deep(label, {**any_time, "sort": sort}) for label, sort in deep_orders.items()),
             # Complete times walked from a window's start, a window's syncs of each
             # combination of few values read whole, and a window's syncs of one few-valued

@@ -194,6 +194,12 @@ class SyncFilter(django_filters.FilterSet):
             matches |= Q(id__range=prefix) | Q(company_id__gte=low, company_id__lte=high)
         return queryset.filter(matches)
 
+    def names_few_companies(self) -> bool:
+        """Whether the search, once applied, named its companies by their ids: at most
+        `listed` of them."""
+        value = (self.form.cleaned_data.get("q") or "").strip()
+        return bool(value) and len(self._named.get(value, ())) <= self.listed
+
     def by_status(self, queryset: QuerySet, name: str, value: list[int]) -> QuerySet:
         return queryset.filter(status_code__in=value) if value else queryset
 

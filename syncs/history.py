@@ -32,6 +32,9 @@ NARROW_WINDOW = timedelta(days=92)
 # ms, over 90 days 20.5 / 22.4 walked against 19.7 / 25.8 read whole, over 7 days 14.5 / 19.4
 # against 12.4 / 14.1.
 NARROW_WINDOW_OF_THREE = timedelta(days=31)
+# The most syncs of a search sorted whole rather than picked a combination at a time. A
+# first measure; see FEW_SEARCHED in docs/benchmarks.md.
+FEW_SEARCHED = 50_000
 # The sync fields behind each column of the table and the export.
 FIELDS = {
     "company": ("company__name",),
@@ -137,6 +140,10 @@ class History:
             "apart": not searching,
             # sync_few_values_window holds each combination of few values in start order.
             "in_order": WINDOW_INDEX_CONDITION if started else None,
+            # The syncs of a search naming a few companies are sorted whole from
+            # sync_company_values when there are few enough. A search naming more is broad
+            # enough for the walk, and telling how many syncs it has would cost as much.
+            "few": FEW_SEARCHED if searching and filterset.names_few_companies() else 0,
         }
         try:
             return paginate(picked, keys, cursor, size, **options)

@@ -84,6 +84,7 @@ def paginate(
     narrow: bool = False,
     apart: bool = False,
     in_order: Q | None = None,
+    few: int = 0,
 ) -> Page:
     """One page of `queryset` ordered by `keys` (the last key must be unique).
 
@@ -101,13 +102,17 @@ def paginate(
     that index. `apart` allows reading a combination's rows a value of the other columns of
     `index` at a time, and `in_order` is the condition of an index on the columns of `index`
     and then the key after two grouped ones, where there is one (`grouped.pick_by_group`).
+    With `few`, a `queryset` of at most that many rows is sorted whole instead.
     """
     direction, values = "next", None
     if cursor:
         values, direction = read_cursor(cursor, keys)
     walk = keys if direction == "next" else [key.reversed() for key in keys]
     order = [key.order_by for key in walk]
-    if grouped and connections[queryset.db].features.supports_slicing_ordering_in_compound:
+    picking = grouped and connections[queryset.db].features.supports_slicing_ordering_in_compound
+    if picking and few and not queryset.order_by()[few:].exists():
+        picking = False
+    if picking:
         try:
             ids = pick_by_group(
                 queryset, walk, values, size + 1, grouped, index, narrow, apart, in_order
