@@ -195,10 +195,10 @@ class SyncFilter(django_filters.FilterSet):
         return queryset.filter(matches)
 
     def names_few_companies(self) -> bool:
-        """Whether the search, once applied, named its companies by their ids: at most
-        `listed` of them."""
+        """Whether the search named its companies by their ids, at most `listed` of them; not
+        before the syncs are filtered, which looks them up."""
         value = (self.form.cleaned_data.get("q") or "").strip()
-        return bool(value) and len(self._named.get(value, ())) <= self.listed
+        return value in self._named and len(self._named[value]) <= self.listed
 
     def by_status(self, queryset: QuerySet, name: str, value: list[int]) -> QuerySet:
         return queryset.filter(status_code__in=value) if value else queryset

@@ -87,3 +87,23 @@ def test_a_page_names_fewer_companies_by_id_than_its_counts(monkeypatch):
     assert "SELECT" in str(page.qs.query).split("WHERE", 1)[1]
     assert "SELECT" not in str(counts.qs.query).split("WHERE", 1)[1]
     assert set(page.qs) == set(counts.qs) == syncs
+
+
+@pytest.mark.django_db
+def test_a_search_names_few_companies_only_once_it_has_looked_them_up():
+    CompanyFactory(name="Kite Works")
+    filterset = SyncFilter(QueryDict("q=kite&range=all"), queryset=Sync.objects.all())
+    assert filterset.is_valid()
+    assert not filterset.names_few_companies()
+    assert list(filterset.qs) == []
+    assert filterset.names_few_companies()
+
+
+@pytest.mark.django_db
+def test_a_search_naming_more_companies_than_it_lists_does_not_name_few(monkeypatch):
+    monkeypatch.setattr(SyncFilter, "listed", 1)
+    syncs = {SyncFactory(company=CompanyFactory(name=f"Kite Works {n}")) for n in range(2)}
+    filterset = SyncFilter(QueryDict("q=kite&range=all"), queryset=Sync.objects.all())
+    assert filterset.is_valid()
+    assert set(filterset.qs) == syncs
+    assert not filterset.names_few_companies()
