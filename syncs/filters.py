@@ -194,11 +194,14 @@ class SyncFilter(django_filters.FilterSet):
             matches |= Q(id__range=prefix) | Q(company_id__gte=low, company_id__lte=high)
         return queryset.filter(matches)
 
-    def names_few_companies(self) -> bool:
-        """Whether the search named its companies by their ids, at most `listed` of them; not
-        before the syncs are filtered, which looks them up."""
+    def finds_few_companies_by_name(self) -> bool:
+        """Whether the search finds its syncs by the names of at most `listed` companies alone,
+        naming them by their ids: not one that may also start an id, whose syncs are then
+        found through the ids' index too. Not before the syncs are filtered, which looks the
+        companies up."""
         value = (self.form.cleaned_data.get("q") or "").strip()
-        return value in self._named and len(self._named[value]) <= self.listed
+        named = self._named.get(value)
+        return named is not None and len(named) <= self.listed and not uuid_prefix_range(value)
 
     def by_status(self, queryset: QuerySet, name: str, value: list[int]) -> QuerySet:
         return queryset.filter(status_code__in=value) if value else queryset

@@ -142,8 +142,10 @@ class History:
             "in_order": WINDOW_INDEX_CONDITION if started else None,
             # The syncs of a search naming a few companies are sorted whole from
             # sync_company_values when there are few enough. A search naming more is broad
-            # enough for the walk, and telling how many syncs it has would cost as much.
-            "few": FEW_SEARCHED if searching and filterset.names_few_companies() else 0,
+            # enough for the walk, and telling how many syncs it has would cost as much; one
+            # that may start an id also reads the table for the ids' syncs, a page at a time
+            # in the walk but all of them to sort whole.
+            "few": FEW_SEARCHED if searching and filterset.finds_few_companies_by_name() else 0,
         }
         try:
             return paginate(picked, keys, cursor, size, **options)

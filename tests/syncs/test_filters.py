@@ -90,20 +90,29 @@ def test_a_page_names_fewer_companies_by_id_than_its_counts(monkeypatch):
 
 
 @pytest.mark.django_db
-def test_a_search_names_few_companies_only_once_it_has_looked_them_up():
+def test_a_search_finds_few_companies_by_name_only_once_it_has_looked_them_up():
     CompanyFactory(name="Kite Works")
     filterset = SyncFilter(QueryDict("q=kite&range=all"), queryset=Sync.objects.all())
     assert filterset.is_valid()
-    assert not filterset.names_few_companies()
+    assert not filterset.finds_few_companies_by_name()
     assert list(filterset.qs) == []
-    assert filterset.names_few_companies()
+    assert filterset.finds_few_companies_by_name()
 
 
 @pytest.mark.django_db
-def test_a_search_naming_more_companies_than_it_lists_does_not_name_few(monkeypatch):
+def test_a_search_naming_more_companies_than_it_lists_does_not_find_few(monkeypatch):
     monkeypatch.setattr(SyncFilter, "listed", 1)
     syncs = {SyncFactory(company=CompanyFactory(name=f"Kite Works {n}")) for n in range(2)}
     filterset = SyncFilter(QueryDict("q=kite&range=all"), queryset=Sync.objects.all())
     assert filterset.is_valid()
     assert set(filterset.qs) == syncs
-    assert not filterset.names_few_companies()
+    assert not filterset.finds_few_companies_by_name()
+
+
+@pytest.mark.django_db
+def test_a_search_that_may_start_an_id_does_not_find_companies_by_name_alone():
+    syncs = {SyncFactory(company=CompanyFactory(name="Cafe Rouge"))}
+    filterset = SyncFilter(QueryDict("q=cafe&range=all"), queryset=Sync.objects.all())
+    assert filterset.is_valid()
+    assert syncs <= set(filterset.qs)
+    assert not filterset.finds_few_companies_by_name()
