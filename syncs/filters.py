@@ -194,14 +194,16 @@ class SyncFilter(django_filters.FilterSet):
             matches |= Q(id__range=prefix) | Q(company_id__gte=low, company_id__lte=high)
         return queryset.filter(matches)
 
-    def finds_few_companies_by_name(self) -> bool:
-        """Whether the search finds its syncs by the names of at most `listed` companies alone,
-        naming them by their ids: not one that may also start an id, whose syncs are then
-        found through the ids' index too. Not before the syncs are filtered, which looks the
-        companies up."""
+    def finds_few_companies(self) -> bool:
+        """Whether the search finds its syncs among few companies: it names at most `listed`
+        by their ids, and is not the start of an id, which also finds every sync whose id,
+        or whose company's, starts with it (a whole id finds one sync and one company). Not
+        before the syncs are filtered, which looks the companies up."""
         value = (self.form.cleaned_data.get("q") or "").strip()
         named = self._named.get(value)
-        return named is not None and len(named) <= self.listed and not uuid_prefix_range(value)
+        prefix = uuid_prefix_range(value)
+        whole_or_none = prefix is None or prefix[0] == prefix[1]
+        return named is not None and len(named) <= self.listed and whole_or_none
 
     def by_status(self, queryset: QuerySet, name: str, value: list[int]) -> QuerySet:
         return queryset.filter(status_code__in=value) if value else queryset

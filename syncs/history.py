@@ -32,8 +32,10 @@ NARROW_WINDOW = timedelta(days=92)
 # ms, over 90 days 20.5 / 22.4 walked against 19.7 / 25.8 read whole, over 7 days 14.5 / 19.4
 # against 12.4 / 14.1.
 NARROW_WINDOW_OF_THREE = timedelta(days=31)
-# The most syncs of a search sorted whole rather than picked a combination at a time. A
-# first measure; see FEW_SEARCHED in docs/benchmarks.md.
+# The most syncs of a search sorted whole from sync_company_values rather than picked a
+# combination at a time. By Status then Destination, searches of 30,700 and 60,600 syncs
+# took 31-41 and 46-67 ms sorted whole (89-135 and 163-249 walked), but one of 121,900 took
+# 850-930 ms: PostgreSQL read Status's own index instead, testing each sync in the table.
 FEW_SEARCHED = 50_000
 # The sync fields behind each column of the table and the export.
 FIELDS = {
@@ -143,9 +145,10 @@ class History:
             # The syncs of a search naming a few companies are sorted whole from
             # sync_company_values when there are few enough. A search naming more is broad
             # enough for the walk, and telling how many syncs it has would cost as much; one
-            # that may start an id also reads the table for the ids' syncs, a page at a time
-            # in the walk but all of them to sort whole.
-            "few": FEW_SEARCHED if searching and filterset.finds_few_companies_by_name() else 0,
+            # that may start an id also finds syncs by their ids, which only the table holds
+            # beside the sort columns, a page of them at a time in the walk but all to sort
+            # whole.
+            "few": FEW_SEARCHED if searching and filterset.finds_few_companies() else 0,
         }
         try:
             return paginate(picked, keys, cursor, size, **options)

@@ -90,13 +90,13 @@ def test_a_page_names_fewer_companies_by_id_than_its_counts(monkeypatch):
 
 
 @pytest.mark.django_db
-def test_a_search_finds_few_companies_by_name_only_once_it_has_looked_them_up():
+def test_a_search_finds_few_companies_only_once_it_has_looked_them_up():
     CompanyFactory(name="Kite Works")
     filterset = SyncFilter(QueryDict("q=kite&range=all"), queryset=Sync.objects.all())
     assert filterset.is_valid()
-    assert not filterset.finds_few_companies_by_name()
+    assert not filterset.finds_few_companies()
     assert list(filterset.qs) == []
-    assert filterset.finds_few_companies_by_name()
+    assert filterset.finds_few_companies()
 
 
 @pytest.mark.django_db
@@ -106,13 +106,22 @@ def test_a_search_naming_more_companies_than_it_lists_does_not_find_few(monkeypa
     filterset = SyncFilter(QueryDict("q=kite&range=all"), queryset=Sync.objects.all())
     assert filterset.is_valid()
     assert set(filterset.qs) == syncs
-    assert not filterset.finds_few_companies_by_name()
+    assert not filterset.finds_few_companies()
 
 
 @pytest.mark.django_db
-def test_a_search_that_may_start_an_id_does_not_find_companies_by_name_alone():
+def test_a_search_that_may_start_an_id_does_not_find_few_companies():
     syncs = {SyncFactory(company=CompanyFactory(name="Cafe Rouge"))}
     filterset = SyncFilter(QueryDict("q=cafe&range=all"), queryset=Sync.objects.all())
     assert filterset.is_valid()
     assert syncs <= set(filterset.qs)
-    assert not filterset.finds_few_companies_by_name()
+    assert not filterset.finds_few_companies()
+
+
+@pytest.mark.django_db
+def test_a_search_for_a_whole_id_finds_few_companies():
+    sync = SyncFactory(company=CompanyFactory(name="Cafe Rouge"))
+    filterset = SyncFilter(QueryDict(f"q={sync.company_id}&range=all"), queryset=Sync.objects.all())
+    assert filterset.is_valid()
+    assert list(filterset.qs) == [sync]
+    assert filterset.finds_few_companies()
