@@ -195,15 +195,17 @@ class SyncFilter(django_filters.FilterSet):
         return queryset.filter(matches)
 
     def finds_few_companies(self) -> bool:
-        """Whether the search finds its syncs among few companies: it names at most `listed`
-        by their ids, and is not the start of an id, which also finds every sync whose id,
-        or whose company's, starts with it (a whole id finds one sync and one company). Not
-        before the syncs are filtered, which looks the companies up."""
+        """Whether the search names at most `listed` companies, by their ids. Not before the
+        syncs are filtered, which looks the companies up."""
         value = (self.form.cleaned_data.get("q") or "").strip()
         named = self._named.get(value)
-        prefix = uuid_prefix_range(value)
-        whole_or_none = prefix is None or prefix[0] == prefix[1]
-        return named is not None and len(named) <= self.listed and whole_or_none
+        return named is not None and len(named) <= self.listed
+
+    def starts_an_id(self) -> bool:
+        """Whether the search also finds the syncs whose ids, or whose companies' ids, start
+        with it: a share of every company's, not just those of one sync and one company."""
+        prefix = uuid_prefix_range((self.form.cleaned_data.get("q") or "").strip())
+        return prefix is not None and prefix[0] != prefix[1]
 
     def by_status(self, queryset: QuerySet, name: str, value: list[int]) -> QuerySet:
         return queryset.filter(status_code__in=value) if value else queryset

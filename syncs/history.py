@@ -33,10 +33,14 @@ NARROW_WINDOW = timedelta(days=92)
 # against 12.4 / 14.1.
 NARROW_WINDOW_OF_THREE = timedelta(days=31)
 # The most syncs of a search sorted whole from sync_company_values rather than picked a
-# combination at a time. By Status then Destination, searches of 30,700 and 60,600 syncs
-# took 31-41 and 46-67 ms sorted whole (89-135 and 163-249 walked), but one of 121,900 took
-# 850-930 ms: PostgreSQL read Status's own index instead, testing each sync in the table.
+# combination at a time; counting up to it costs every search with more. By Status then
+# Destination, searches of 30,700 and 121,900 syncs took 31-41 and 66-68 ms sorted whole
+# against 89-135 and 239 walked; by Source, Status, Product the larger 66 against 48.
 FEW_SEARCHED = 50_000
+# The same for a search that is the start of an id: "ab1" (233 syncs) took 17-19 ms sorted
+# whole against 1 s walked, "a1" (8,600) 41-43 against 26-58, "ab" (38,000) 112-122 against
+# 31-160 by the order.
+FEW_BY_ID_START = 10_000
 # The sync fields behind each column of the table and the export.
 FIELDS = {
     "company": ("company__name",),
@@ -142,13 +146,10 @@ class History:
             "apart": not searching,
             # sync_few_values_window holds each combination of few values in start order.
             "in_order": WINDOW_INDEX_CONDITION if started else None,
-            # The syncs of a search naming a few companies are sorted whole from
-            # sync_company_values when there are few enough. A search naming more is broad
-            # enough for the walk, and telling how many syncs it has would cost as much; one
-            # that may start an id also finds syncs by their ids, which only the table holds
-            # beside the sort columns, a page of them at a time in the walk but all to sort
-            # whole.
-            "few": FEW_SEARCHED if searching and filterset.finds_few_companies() else 0,
+            # The syncs of a search naming a few companies are sorted whole when there are
+            # few enough. A search naming more is broad enough for the walk, and telling how
+            # many syncs it has would cost as much.
+            "few": _few_searched(filterset) if searching else 0,
         }
         try:
             return paginate(picked, keys, cursor, size, **options)
@@ -157,6 +158,14 @@ class History:
                 "That page link is not valid for this view any more, so the first page is shown."
             )
             return paginate(picked, keys, None, size, **options)
+
+
+def _few_searched(filterset: SyncFilter) -> int:
+    if not filterset.finds_few_companies():
+        return 0
+    # The syncs found by their ids' start are read from the table, which alone holds their
+    # sort columns beside their ids.
+    return FEW_BY_ID_START if filterset.starts_an_id() else FEW_SEARCHED
 
 
 def is_narrow(window: Window, longest: timedelta = NARROW_WINDOW) -> bool:

@@ -16,7 +16,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Q, QuerySet
 
-from .grouped import pick_by_group
+from .grouped import pick_by_group, pick_whole
 from .keyset import SortKey, rows_after
 
 SALT = "syncs.pagination.cursor"
@@ -110,13 +110,15 @@ def paginate(
     walk = keys if direction == "next" else [key.reversed() for key in keys]
     order = [key.order_by for key in walk]
     picking = grouped and connections[queryset.db].features.supports_slicing_ordering_in_compound
-    if picking and few and not queryset.order_by()[few:].exists():
-        picking = False
     if picking:
+        whole_few = few and not queryset.order_by()[few:].exists()
         try:
-            ids = pick_by_group(
-                queryset, walk, values, size + 1, grouped, index, narrow, apart, in_order
-            )
+            if whole_few:
+                ids = pick_whole(queryset, walk, values, size + 1)
+            else:
+                ids = pick_by_group(
+                    queryset, walk, values, size + 1, grouped, index, narrow, apart, in_order
+                )
         except EmptyResultSet:
             # No row can be on the page: the table has no values from the cursor on, or the
             # filters match nothing (a search naming no company compiles to no SQL at all).

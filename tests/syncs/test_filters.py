@@ -110,18 +110,23 @@ def test_a_search_naming_more_companies_than_it_lists_does_not_find_few(monkeypa
 
 
 @pytest.mark.django_db
-def test_a_search_that_may_start_an_id_does_not_find_few_companies():
-    syncs = {SyncFactory(company=CompanyFactory(name="Cafe Rouge"))}
+def test_a_search_for_the_start_of_an_id_starts_an_id():
+    SyncFactory(company=CompanyFactory(name="Cafe Rouge"))
     filterset = SyncFilter(QueryDict("q=cafe&range=all"), queryset=Sync.objects.all())
     assert filterset.is_valid()
-    assert syncs <= set(filterset.qs)
-    assert not filterset.finds_few_companies()
+    assert filterset.starts_an_id()
 
 
 @pytest.mark.django_db
-def test_a_search_for_a_whole_id_finds_few_companies():
+def test_a_search_for_a_whole_id_does_not_start_an_id():
     sync = SyncFactory(company=CompanyFactory(name="Cafe Rouge"))
     filterset = SyncFilter(QueryDict(f"q={sync.company_id}&range=all"), queryset=Sync.objects.all())
     assert filterset.is_valid()
-    assert list(filterset.qs) == [sync]
-    assert filterset.finds_few_companies()
+    assert not filterset.starts_an_id()
+
+
+@pytest.mark.django_db
+def test_a_search_for_a_name_does_not_start_an_id():
+    filterset = SyncFilter(QueryDict("q=Rouge&range=all"), queryset=Sync.objects.all())
+    assert filterset.is_valid()
+    assert not filterset.starts_an_id()

@@ -663,6 +663,32 @@ def test_it_sorts_a_search_with_as_many_syncs_as_are_sorted_whole_whole(
     assert not _picked_by_combination(_page_queries(history))
 
 
+@pytest.mark.parametrize("beyond", [False, True])
+def test_it_sorts_a_search_for_the_start_of_an_id_whole_up_to_fewer_syncs(
+    beyond, history_rows, staff_user, monkeypatch
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("picks by combination on PostgreSQL only; its test run covers it")
+    # A company's id's start finds all of its syncs, and any whose own id starts so.
+    start = str(history_rows[0].company_id)[:3]
+    history = history_from(QueryDict(f"range=all&q={start}&sort=status,-started"), staff_user)
+    searched = history.queryset.count()
+    assert searched > 1
+    monkeypatch.setattr("syncs.history.FEW_SEARCHED", searched)
+    monkeypatch.setattr("syncs.history.FEW_BY_ID_START", searched - 1 if beyond else searched)
+    assert _picked_by_combination(_page_queries(history)) is beyond
+
+
+def test_it_reads_a_searchs_few_syncs_before_sorting_them(history_rows, staff_user):
+    if connection.vendor != "postgresql":
+        pytest.skip("picks by combination on PostgreSQL only; its test run covers it")
+    history = history_from(QueryDict("range=all&q=Bluebell&sort=status,-started"), staff_user)
+    page = _page_queries(history, history.page(None, 5).next_cursor)[-1]
+    # Expecting many more rows than there are, PostgreSQL would walk the order's index
+    # instead and test every row it passes: "ab1", 233 syncs, took a second that way.
+    assert "OFFSET 0) AS matched" in page, page
+
+
 def test_it_does_not_count_the_syncs_of_a_search_naming_many_companies(
     history_rows, staff_user, monkeypatch
 ):
