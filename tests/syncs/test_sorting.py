@@ -410,6 +410,12 @@ def test_it_walks_complete_times_from_a_windows_start_rather_than_read_combinati
     assert _window_index_scans(plan) == [], json.dumps(plan, indent=1)
 
 
+def _vacuum() -> None:
+    """Every page all-visible, as in a vacuumed history: an index-only read looks cheapest."""
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE syncs_sync")
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(
     "query",
@@ -424,9 +430,7 @@ def test_it_walks_complete_times_from_a_windows_start_rather_than_read_combinati
 def test_it_reads_no_combination_from_the_window_index_over_any_time(
     weeks_of_syncs, staff_user, query
 ):
-    with connection.cursor() as cursor:
-        # Every page all-visible, as in a vacuumed history: an index-only read looks cheapest.
-        cursor.execute("VACUUM ANALYZE syncs_sync")
+    _vacuum()
     history = history_from(QueryDict(f"range=all&{query}"), staff_user)
     cursor = history.page(None, 5).next_cursor
     for at in (None, cursor):
@@ -443,8 +447,7 @@ def _days_back(days: int) -> str:
 def test_it_walks_a_combination_of_three_in_id_order_a_value_of_the_fourth_at_a_time(
     weeks_of_syncs, staff_user, window
 ):
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE syncs_sync")
+    _vacuum()
     history = history_from(QueryDict(f"{window}&sort=source,-status,product"), staff_user)
     cursor = history.page(None, 5).next_cursor
     # Sorting is turned off as a history of millions of syncs rules it out: on these 2,000
@@ -630,8 +633,7 @@ def test_it_pages_a_searched_companys_syncs_in_an_order_led_by_a_few_valued_colu
 def test_it_sorts_the_syncs_of_a_search_naming_few_companies_whole(sort, history_rows, staff_user):
     if connection.vendor != "postgresql":
         pytest.skip("picks by combination on PostgreSQL only; its test run covers it")
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE syncs_sync")
+    _vacuum()
     history = history_from(QueryDict(f"range=all&q=Bluebell&sort={sort}"), staff_user)
     cursor = history.page(None, 5).next_cursor
     assert not _picked_by_combination(_page_queries(history, cursor))
