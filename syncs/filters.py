@@ -194,17 +194,20 @@ class SyncFilter(django_filters.FilterSet):
             matches |= Q(id__range=prefix) | Q(company_id__gte=low, company_id__lte=high)
         return queryset.filter(matches)
 
+    @property
+    def searched(self) -> str:
+        return (self.form.cleaned_data.get("q") or "").strip()
+
     def finds_few_companies(self) -> bool:
         """Whether the search names at most `listed` companies, by their ids. Not before the
         syncs are filtered, which looks the companies up."""
-        value = (self.form.cleaned_data.get("q") or "").strip()
-        named = self._named.get(value)
+        named = self._named.get(self.searched)
         return named is not None and len(named) <= self.listed
 
     def starts_an_id(self) -> bool:
         """Whether the search also finds the syncs whose ids, or whose companies' ids, start
         with it: a share of every company's, not just those of one sync and one company."""
-        prefix = uuid_prefix_range((self.form.cleaned_data.get("q") or "").strip())
+        prefix = uuid_prefix_range(self.searched)
         return prefix is not None and prefix[0] != prefix[1]
 
     def by_status(self, queryset: QuerySet, name: str, value: list[int]) -> QuerySet:

@@ -293,8 +293,7 @@ def pick_by_group(
         params += branch_params
     if not branches:
         raise EmptyResultSet("no value from the cursor on")
-    quote = connections[queryset.db].ops.quote_name
-    ordered = ", ".join(f"{quote(key.field)} {'DESC' if key.descending else 'ASC'}" for key in walk)
+    ordered = _ordered(walk, queryset)
     combined = _until_full(branches, size)
     return RawSQL(f"SELECT id FROM ({combined}) AS picked ORDER BY {ordered} LIMIT {size}", params)
 
@@ -310,12 +309,17 @@ def pick_whole(
         queryset = queryset.filter(rows_after(walk, values))
     fields = [key.field for key in walk]
     sql, params = queryset.order_by().values(*fields).query.get_compiler(queryset.db).as_sql()
-    quote = connections[queryset.db].ops.quote_name
-    ordered = ", ".join(f"{quote(key.field)} {'DESC' if key.descending else 'ASC'}" for key in walk)
+    ordered = _ordered(walk, queryset)
     # OFFSET 0 keeps the planner from merging the rows' query into the sort's.
     return RawSQL(
         f"SELECT id FROM ({sql} OFFSET 0) AS matched ORDER BY {ordered} LIMIT {size}", params
     )
+
+
+def _ordered(walk: Sequence[SortKey], queryset: QuerySet) -> str:
+    """ORDER BY's terms for the picked rows' columns, named as their fields."""
+    quote = connections[queryset.db].ops.quote_name
+    return ", ".join(f"{quote(key.field)} {'DESC' if key.descending else 'ASC'}" for key in walk)
 
 
 def _until_full(branches: list[str], size: int) -> str:

@@ -109,8 +109,7 @@ def paginate(
         values, direction = read_cursor(cursor, keys)
     walk = keys if direction == "next" else [key.reversed() for key in keys]
     order = [key.order_by for key in walk]
-    picking = grouped and connections[queryset.db].features.supports_slicing_ordering_in_compound
-    if picking:
+    if grouped and connections[queryset.db].features.supports_slicing_ordering_in_compound:
         whole_few = few and not queryset.order_by()[few:].exists()
         try:
             if whole_few:
