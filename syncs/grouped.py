@@ -11,7 +11,7 @@ from typing import Any
 from django.core.exceptions import EmptyResultSet
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections
-from django.db.models import BooleanField, Expression, Q, QuerySet
+from django.db.models import BooleanField, Expression, Model, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from .keyset import SortKey, rows_after
@@ -40,26 +40,25 @@ def _groups(queryset: QuerySet, key: SortKey, first: Any | None) -> list:
 
 
 def _combinations(
-    queryset: QuerySet, keys: Sequence[SortKey], first: Sequence[Any] | None, index: Sequence[str]
+    queryset: QuerySet,
+    keys: Sequence[SortKey],
+    first: Sequence[Any] | None,
+    listed: type[Model],
 ) -> tuple[list[tuple], dict[str, list], dict[tuple, list[tuple]]]:
     """The combinations of values of `keys` that rows have, and `first` if given, in their
-    order; the values rows have of each other column of `index`; and each combination's
+    order; the values rows have of each other column of `listed`; and each combination's
     values of those columns together.
 
-    `index` holds the columns of an index that starts with all of theirs: one probe per
-    combination of its columns, where DISTINCT would read every row. The order, and so where
-    `first` falls in it, is the database's, whose collation may differ from Python's."""
+    `listed` counts the rows of `queryset`'s table that have each combination of its
+    columns' values (`total`): a branch for one that no row has would walk an index to its
+    end to find nothing. The order, and so where `first` falls in it, is the database's,
+    whose collation may differ from Python's."""
     connection = connections[queryset.db]
     quote = connection.ops.quote_name
-    model = queryset.model
-    every = [quote(model._meta.get_field(name).column) for name in index]
+    meta = listed._meta
     chosen = [key.field for key in keys]
-    others = [name for name in index if name not in chosen]
-    columns = [quote(model._meta.get_field(name).column) for name in [*chosen, *others]]
-    table = quote(model._meta.db_table)
-    listed, ordered = ", ".join(every), ", ".join(f"{n} ASC" for n in every)
-    later = ", ".join(f"found.{name}" for name in every)
-    probe = f"SELECT {listed} FROM {table} WHERE ({listed}) > ({later}) ORDER BY {ordered} LIMIT 1"
+    others = [name for name in meta.pk.field_names if name not in chosen]
+    columns = [quote(meta.get_field(name).column) for name in [*chosen, *others]]
     cursor_row, params = "", []
     if first is not None:
         unknown = ["NULL"] * len(others)
@@ -69,10 +68,8 @@ def _combinations(
         for name, key in zip(columns[: len(keys)], keys, strict=True)
     )
     sql = (
-        f"WITH RECURSIVE found AS ((SELECT {listed} FROM {table} ORDER BY {ordered} LIMIT 1) "
-        f"UNION ALL SELECT following.* FROM found, LATERAL ({probe}) AS following) "
-        f"SELECT * FROM (SELECT {', '.join(columns)} FROM found{cursor_row}) AS combination "
-        f"ORDER BY {order}"
+        f"SELECT * FROM (SELECT {', '.join(columns)} FROM {quote(meta.db_table)} "
+        f"WHERE total > 0{cursor_row}) AS combination ORDER BY {order}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -214,15 +211,16 @@ def pick_by_group(
     values: Sequence[Any] | None,
     size: int,
     grouped: int,
-    index: Sequence[str],
+    combinations: type[Model],
     narrow: bool,
     apart: bool = False,
     in_order: Q | None = None,
 ) -> RawSQL:
     """The ids of the next `size` rows, picked a combination of values of the first `grouped`
-    keys at a time. `apart` allows reading a combination's rows a value of the other columns
-    of `index` at a time; `in_order` is the condition of an index on the columns of `index`
-    and then the key after two grouped ones, where there is one.
+    keys at a time, among those `combinations` lists (see `_combinations`). `apart` allows
+    reading a combination's rows a value of its other columns at a time; `in_order` is the
+    condition of an index on all of its columns and then the key after two grouped ones,
+    where there is one.
 
     One combination's rows are an index range in the order of the keys after them, from
     either end, but no index holds few-valued keys followed by any other in every direction:
@@ -235,13 +233,13 @@ def pick_by_group(
         # Outside a narrow window, each value of the column left out walks sync_few_values_id
         # in id order from the cursor and stops at a page: read whole, the busiest
         # combination's 280,000 syncs (11,000 over 90 days) were all sorted by id.
-        found = _combinations(queryset, walk[:grouped], first, index)
+        found = _combinations(queryset, walk[:grouped], first, combinations)
         apart = apart and not narrow
         return _pick_lazily(queryset, walk, values, size, grouped, found, narrow, apart)
     if grouped == 1:
         prefixes = [(value,) for value in _groups(queryset, walk[0], first[0] if first else None)]
     else:
-        found = _combinations(queryset, walk[:grouped], first, index)
+        found = _combinations(queryset, walk[:grouped], first, combinations)
         every, others, rest = found
         # Each pairing the page reaches reads a range per combination of the other two
         # columns, up to a page from each, and sorts them; each pairing given a branch of its

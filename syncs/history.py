@@ -14,7 +14,7 @@ from accounts.selectors import preference_history_columns
 
 from .filters import SyncFilter, Window
 from .keyset import RowBeyond
-from .models import FEW_VALUED, WINDOW_INDEX_CONDITION, Sync
+from .models import WINDOW_INDEX_CONDITION, Sync, SyncCombination
 from .pagination import InvalidCursor, Page, paginate
 from .selectors import SORTABLE, few_valued_lead, parse_sort, sort_keys, sync_history
 from .tables import DEFAULT_COLUMNS, TOGGLEABLE
@@ -139,7 +139,7 @@ class History:
         options = {
             "whole": whole,
             "grouped": grouped,
-            "index": FEW_VALUED,
+            "combinations": SyncCombination,
             "narrow": narrow,
             # A search's syncs are a few companies' among each combination's, which a walk of
             # each one's range would pass by.

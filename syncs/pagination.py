@@ -14,7 +14,7 @@ from uuid import UUID
 from django.core import signing
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from .grouped import pick_by_group, pick_whole
 from .keyset import SortKey, rows_after
@@ -80,7 +80,7 @@ def paginate(
     *,
     whole: QuerySet | None = None,
     grouped: int = 0,
-    index: Sequence[str] = (),
+    combinations: type[Model] | None = None,
     narrow: bool = False,
     apart: bool = False,
     in_order: Q | None = None,
@@ -96,12 +96,13 @@ def paginate(
     `grouped` says how many keys at the start have few values, others following them: each
     combination of their values has its rows picked on its own, where the database can
     combine queries that are each sorted and limited (PostgreSQL). With two or more, their
-    combinations are read from the index whose columns `index` lists; with three, only those
-    the page reaches are read. `narrow` says that `queryset` is bounded by a column that
-    another index holds after those of `index`: each combination's rows are then read from
-    that index. `apart` allows reading a combination's rows a value of the other columns of
-    `index` at a time, and `in_order` is the condition of an index on the columns of `index`
-    and then the key after two grouped ones, where there is one (`grouped.pick_by_group`).
+    combinations are read from the model `combinations`, whose rows list those of its
+    columns' values that rows have; with three, only those the page reaches are read.
+    `narrow` says that `queryset` is bounded by a column that an index holds after those
+    columns: each combination's rows are then read from that index. `apart` allows reading a
+    combination's rows a value of the other columns at a time, and `in_order` is the
+    condition of an index on all of them and then the key after two grouped ones, where
+    there is one (`grouped.pick_by_group`).
     With `few`, a `queryset` of at most that many rows is sorted whole instead.
     """
     direction, values = "next", None
@@ -116,7 +117,7 @@ def paginate(
                 ids = pick_whole(queryset, walk, values, size + 1)
             else:
                 ids = pick_by_group(
-                    queryset, walk, values, size + 1, grouped, index, narrow, apart, in_order
+                    queryset, walk, values, size + 1, grouped, combinations, narrow, apart, in_order
                 )
         except EmptyResultSet:
             # No row can be on the page: the table has no values from the cursor on, or the

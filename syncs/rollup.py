@@ -1,11 +1,14 @@
-"""The quarter-hourly, hourly, daily and monthly sync counts behind the dashboard, kept by
-database triggers.
+"""The quarter-hourly, hourly, daily and monthly sync counts behind the dashboard, and the
+counts per combination of few values behind the orders led by them, kept by database
+triggers.
 
-The statements here rebuild the counts from the syncs; the triggers that keep them current
-are installed by migrations 0003, 0004 and 0005.
+The statements here rebuild them from the syncs; the triggers that keep them current are
+installed by migrations 0003, 0004, 0005 and 0015.
 """
 
 from django.db import connection
+
+from .models import FEW_VALUED, SyncCombination
 
 # Finest first. Per level: its table, its column and how a time is cut down to it on each
 # database ({} is the time).
@@ -49,7 +52,13 @@ ROLLUPS = [
 def rebuild_sql(vendor: str) -> list[str]:
     """The finest level is counted from the syncs, each coarser one summed from the level
     below it: a million syncs are read once, not once per level."""
-    statements = [f"DELETE FROM {table}" for table, _, _ in ROLLUPS]
+    combinations, listed = SyncCombination._meta.db_table, ", ".join(FEW_VALUED)
+    tables = [*(table for table, _, _ in ROLLUPS), combinations]
+    statements = [f"DELETE FROM {table}" for table in tables]
+    statements.append(
+        f"INSERT INTO {combinations} ({listed}, total) "
+        f"SELECT {listed}, COUNT(*) FROM syncs_sync GROUP BY {listed}"
+    )
     source, column, total, resolved = (
         "syncs_sync",
         "started_at",
@@ -67,8 +76,8 @@ def rebuild_sql(vendor: str) -> list[str]:
 
 
 def sync_counts_rebuild() -> None:
-    """Recounts every quarter hour, hour, day and month from the syncs themselves, e.g. after
-    loading with the triggers off."""
+    """Recounts every quarter hour, hour, day and month, and every combination of few values,
+    from the syncs themselves, e.g. after loading with the triggers off."""
     with connection.cursor() as cursor:
         for statement in rebuild_sql(connection.vendor):
             cursor.execute(statement, None)

@@ -29,10 +29,6 @@ def _indexes() -> dict[str, list[tuple[str, list[str], bool]]]:
 
 # Kept though one begins the other, for what reads the first alone.
 SMALLER_START = {
-    # Its columns' values repeat, so deduplication keeps it a tenth of the longer ones' size:
-    # the combinations of their values are read from it a probe each (`grouped._combinations`).
-    ("sync_few_values", "sync_few_values_window"),
-    ("sync_few_values", "sync_few_values_id"),
     # The same keys: the counts read sync_company_started, two thirds the size, and a search's
     # sort the columns sync_company_values includes (migration 0014).
     ("sync_company_started", "sync_company_values"),

@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from pushitems.models import PushItem
 from syncs import status as codes
 from syncs.breakdown import LEVELS
-from syncs.models import Company, Product, Sync
+from syncs.models import Company, Product, Sync, SyncCombination
 from syncs.rollup import sync_counts_rebuild
 
 from . import catalogue
@@ -266,6 +266,7 @@ def load_scale_data(
         # Outside the transaction, as VACUUM must be: it marks the pages all-visible, so the
         # breakdown reads the counts, and a company's syncs, from indexes alone from the
         # first request on.
-        tables = ", ".join([*(level._meta.db_table for level in LEVELS), Sync._meta.db_table])
+        vacuumed = [*LEVELS, SyncCombination, Sync]
+        tables = ", ".join(model._meta.db_table for model in vacuumed)
         cursor.execute(f"VACUUM (ANALYZE) {tables}")
     return loaded_syncs, loaded_items

@@ -5,7 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 from django.http import QueryDict
 
 from pushitems.models import PushItem, PushStatus
@@ -13,7 +13,7 @@ from syncs.benchmark import PageBenchmark, database_url
 from syncs.breakdown import LEVELS
 from syncs.demo.scale import BIG_SYNC_ID
 from syncs.history import history_from
-from syncs.models import Sync
+from syncs.models import FEW_VALUED, Sync, SyncCombination
 
 from ..factories import SyncFactory
 
@@ -94,6 +94,16 @@ def test_it_counts_the_loaded_syncs_at_every_level(postgresql):
     _load(1000)
     for model in LEVELS:
         assert model.objects.aggregate(n=Sum("total"))["n"] == 1000
+
+
+def test_it_counts_the_loaded_syncs_of_each_combination_of_few_values(postgresql):
+    _load(1000)
+    counted = {
+        (c.status_code, c.product, c.source_platform, c.destination_platform): c.total
+        for c in SyncCombination.objects.all()
+    }
+    had = Sync.objects.values_list(*FEW_VALUED).annotate(n=Count("id"))
+    assert counted == {tuple(row[:-1]): row[-1] for row in had} and len(counted) > 1
 
 
 def test_it_leaves_the_counts_and_syncs_readable_from_their_indexes_alone(postgresql):

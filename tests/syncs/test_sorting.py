@@ -156,8 +156,9 @@ def _page_queries(history, cursor=None) -> list[str]:
 
 
 def _picked_by_combination(queries: list[str]) -> bool:
-    # The combinations of few values are found one index probe at a time, recursively.
-    return any("WITH RECURSIVE" in sql for sql in queries)
+    # A few-valued column's values are found an index probe at a time, recursively; the
+    # combinations of several are read from their counts.
+    return any("WITH RECURSIVE" in sql or "syncs_synccombination" in sql for sql in queries)
 
 
 def _nodes(plan: dict, under_limit: bool = False):
