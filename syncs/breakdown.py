@@ -87,6 +87,10 @@ def _nearest(moment: datetime, unit: str) -> datetime:
 
 # Coarsest first: each level corrects the one before it.
 LEVELS = [SyncMonthlyCount, SyncDailyCount, SyncHourlyCount, SyncQuarterHourCount]
+# Per kind of bucket, the coarsest level whose units are no longer than its buckets. A coarser
+# level's units each hold bucket edges, so the next level would read nearly every one of its
+# own units again to move them back: a quarter of days read its months and then 91 days.
+FIRST_LEVEL = {"year": 0, "month": 0, "day": 1, "hour": 2}
 
 
 def _rounded(edges: list[datetime], end: datetime, unit: str) -> list[datetime]:
@@ -198,15 +202,16 @@ def sync_breakdown(*, filterset, kind: str) -> list[Tally]:
         return _counted_syncs(filterset, (edges, starts, tail), now, connection)
     end = (window.end or now).astimezone(UTC)
     unresolved_only = filterset.form.cleaned_data.get("unresolved")
+    counted = LEVELS[FIRST_LEVEL[kind] :]
     statements, levels, placed = [], [], []
-    for position, level in enumerate(LEVELS):
+    for position, level in enumerate(counted):
         source = Source.counts(level)
         if position == 0:
             rounded = _rounded(edges, end, level.unit)
             spans = [(rounded[0], rounded[-1])]
             where = _in_spans(source.column, spans, connection)
         else:
-            finest = level is LEVELS[-1]
+            finest = level is counted[-1]
             rounded = (_rounded_inwards if finest else _rounded)(edges, end, level.unit)
             spans = _between(levels[-1], rounded)
             where = _in_units(source.column, _units(spans, level.unit), connection)
@@ -223,7 +228,7 @@ def sync_breakdown(*, filterset, kind: str) -> list[Tally]:
         where = _in_spans(SYNCS.column, spans, connection)
         future = None if window.end else now
         statements.append(
-            _rows_sql(SYNCS, len(LEVELS), where, breaks, unresolved_only, connection, future)
+            _rows_sql(SYNCS, len(counted), where, breaks, unresolved_only, connection, future)
         )
     placed.append(breaks)
     with connection.cursor() as cursor:

@@ -223,6 +223,34 @@ def test_it_counts_the_half_hours_of_zones_half_an_hour_off_utc_from_quarter_hou
     assert {(t.bucket.astimezone(UTC), t.total) for t in tallies} == {(day, 4)}
 
 
+# Windows of days and of hours, from the start of a UTC month two months back: each edge of
+# the coarser level's units rounds to one inside the window.
+@pytest.mark.parametrize(
+    "level, start, end",
+    [
+        (SyncMonthlyCount, timedelta(days=2), timedelta(days=28)),
+        (SyncDailyCount, timedelta(days=4, hours=1), timedelta(days=4, hours=23)),
+    ],
+)
+def test_it_reads_no_counts_coarser_than_the_charts_buckets(level, start, end):
+    month = (timezone.now().astimezone(UTC) - timedelta(days=62)).replace(
+        day=1, hour=0, minute=0, second=0, microsecond=0
+    )
+    started = month + (start + end) / 2
+    SyncFactory(started_at=started)
+    # A count with no sync behind it shows whether that level was read at all: its units
+    # each hold bucket edges, so finer counts would be read again to move them back.
+    level.objects.filter(**{level.unit: _floor(started, level.unit)}).update(total=7)
+    span = "&".join(
+        f"{name}={(month + offset).strftime('%Y-%m-%dT%H:%M')}"
+        for name, offset in (("start", start), ("end", end))
+    )
+    filterset = SyncFilter(QueryDict(f"range=custom&{span}&tz=UTC"), queryset=Sync.objects.all())
+    assert filterset.is_valid()
+    tallies = sync_breakdown(filterset=filterset, kind=chart_kind(filterset.window))
+    assert sum(t.total for t in tallies) == 1
+
+
 ZONES = ["UTC", "Europe/London", "America/New_York", "Asia/Kolkata", "Pacific/Chatham"]
 
 
