@@ -257,7 +257,9 @@ class SyncCombination(models.Model):
     database triggers (migration 0015). An order led by those columns picks its rows a
     combination at a time, among those some sync has: reading the few hundred here took a
     tenth of probing the sync index for each. A combination whose syncs have all changed or
-    gone keeps its row with no syncs, as the counts keep their empty hours."""
+    gone keeps its row with no syncs, as the counts keep their empty hours. Like theirs, a
+    row stays locked by a write until it commits, so two transactions moving syncs between
+    the same combinations in opposite orders can deadlock (PostgreSQL rolls one back)."""
 
     pk = models.CompositePrimaryKey(*FEW_VALUED)
     status_code = models.PositiveIntegerField()
