@@ -56,6 +56,13 @@ def test_it_moves_syncs_updated_together_in_a_column_of_few_values(column):
     assert _counted() == {_changed(column): 3}
 
 
+def test_it_names_a_combination_by_its_values_and_count():
+    SyncFactory.create_batch(2)
+    assert str(SyncCombination.objects.get()) == (
+        "2000 / expenses / Partner Expense / QuickBooks Online Sandbox: 2"
+    )
+
+
 def test_it_forgets_a_deleted_sync_in_its_combination():
     SyncFactory()
     SyncFactory().delete()
