@@ -149,7 +149,8 @@ def _pick_lazily(
 
     With `apart`, the combination's rows are read a value of the index's other columns at a
     time, among those the combination has: each is a range of an index on all of them in
-    the order of the keys after the combination, read from the cursor to a page. With
+    the order of the keys after the combination, read from the cursor to a page; a search's
+    rows are told from the others by the company each entry carries (migration 0016). With
     `narrow`, those values are named together and the combination's rows read whole."""
     connection = connections[queryset.db]
     meta = queryset.model._meta
@@ -213,12 +214,10 @@ def pick_by_group(
     grouped: int,
     combinations: type[Model],
     narrow: bool,
-    apart: bool = False,
     in_order: Q | None = None,
 ) -> RawSQL:
     """The ids of the next `size` rows, picked a combination of values of the first `grouped`
-    keys at a time, among those `combinations` lists (see `_combinations`). `apart` allows
-    reading a combination's rows a value of its other columns at a time; `in_order` is the
+    keys at a time, among those `combinations` lists (see `_combinations`). `in_order` is the
     condition of an index on all of its columns and then the key after two grouped ones,
     where there is one.
 
@@ -234,8 +233,7 @@ def pick_by_group(
         # in id order from the cursor and stops at a page: read whole, the busiest
         # combination's 280,000 syncs (11,000 over 90 days) were all sorted by id.
         found = _combinations(queryset, walk[:grouped], first, combinations)
-        apart = apart and not narrow
-        return _pick_lazily(queryset, walk, values, size, grouped, found, narrow, apart)
+        return _pick_lazily(queryset, walk, values, size, grouped, found, narrow, not narrow)
     if grouped == 1:
         prefixes = [(value,) for value in _groups(queryset, walk[0], first[0] if first else None)]
     else:
@@ -248,7 +246,7 @@ def pick_by_group(
         # Destination (72 pairings, 4 each) got 7 to 15 ms faster that way, Destination then
         # Product (12, 24 each) 3 ms slower.
         many = 2 * sum(map(len, rest.values())) <= len(every) ** 2
-        if apart and in_order is not None and many:
+        if in_order is not None and many:
             queryset = queryset.filter(in_order)
             return _pick_lazily(queryset, walk, values, size, 2, found, False, True)
         if narrow:

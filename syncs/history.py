@@ -130,8 +130,7 @@ class History:
             picked = picked.filter(bound)
         # Walked from the window's start, complete times are bounded by it and the start,
         # unestimated, bounds no range of the window's index: no combination is read whole.
-        # A search reads no combination a value at a time (`apart` below).
-        longest = NARROW_WINDOW_OF_THREE if grouped >= 3 and not searching else NARROW_WINDOW
+        longest = NARROW_WINDOW_OF_THREE if grouped >= 3 else NARROW_WINDOW
         narrow = bound is None and is_narrow(filterset.window, longest)
         if narrow:
             picked = picked.filter(WINDOW_INDEX_CONDITION)
@@ -141,9 +140,6 @@ class History:
             "grouped": grouped,
             "combinations": SyncCombination,
             "narrow": narrow,
-            # A search's syncs are a few companies' among each combination's, which a walk of
-            # each one's range would pass by.
-            "apart": not searching,
             # sync_few_values_window holds each combination of few values in start order.
             "in_order": WINDOW_INDEX_CONDITION if started else None,
             # The syncs of a search naming a few companies are sorted whole when there are

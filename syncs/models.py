@@ -12,7 +12,8 @@ from .status import StatusCode
 
 # The sync columns of few values each, never NULL: SyncCombination counts the syncs of each
 # combination of their values. With the start time and id after them (sync_few_values_window),
-# each combination's syncs in a window, from the index alone.
+# each combination's syncs in a window, from the index alone; on PostgreSQL it carries the
+# company too, for a search's (migration 0016).
 FEW_VALUED = ("status_code", "product", "source_platform", "destination_platform")
 # Every sync meets it, and only the pages of a narrow window state it (`History.page`), so
 # that they alone use sync_few_values_window: over any time the planner, blind to how many

@@ -82,7 +82,6 @@ def paginate(
     grouped: int = 0,
     combinations: type[Model] | None = None,
     narrow: bool = False,
-    apart: bool = False,
     in_order: Q | None = None,
     few: int = 0,
 ) -> Page:
@@ -99,8 +98,7 @@ def paginate(
     combinations are read from the model `combinations`, whose rows list those of its
     columns' values that rows have; with three, only those the page reaches are read.
     `narrow` says that `queryset` is bounded by a column that an index holds after those
-    columns: each combination's rows are then read from that index. `apart` allows reading a
-    combination's rows a value of the other columns at a time, and `in_order` is the
+    columns: each combination's rows are then read from that index. `in_order` is the
     condition of an index on all of them and then the key after two grouped ones, where
     there is one (`grouped.pick_by_group`).
     With `few`, a `queryset` of at most that many rows is sorted whole instead.
@@ -117,7 +115,7 @@ def paginate(
                 ids = pick_whole(queryset, walk, values, size + 1)
             else:
                 ids = pick_by_group(
-                    queryset, walk, values, size + 1, grouped, combinations, narrow, apart, in_order
+                    queryset, walk, values, size + 1, grouped, combinations, narrow, in_order
                 )
         except EmptyResultSet:
             # No row can be on the page: the table has no values from the cursor on, or the
