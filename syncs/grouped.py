@@ -277,21 +277,24 @@ def pick_by_group(
         sql, params = statements[depth]
         return sql, [prefix[p.position] if isinstance(p, _Slot) else p for p in params]
 
-    branches, params = [], []
+    ordered = _ordered(walk, queryset)
+    compose = connections[queryset.db].ops.compose_sql
+    branches = []
     for prefix in prefixes:
         if prefix == first:
             equal = {key.field: value for key, value in zip(walk[:grouped], first, strict=True)}
             after = rows_after(walk[grouped:], values[grouped:])
-            sql, branch_params = compiled(queryset.filter(**equal).filter(after), grouped)
+            sql, params = compiled(queryset.filter(**equal).filter(after), grouped)
         else:
-            sql, branch_params = statement(prefix)
-        branches.append(f"({sql})")
-        params += branch_params
+            sql, params = statement(prefix)
+        branches.append(compose(f"SELECT id FROM ({sql}) AS branch ORDER BY {ordered}", params))
     if not branches:
         raise EmptyResultSet("no value from the cursor on")
-    ordered = _ordered(walk, queryset)
-    combined = _until_full(branches, size)
-    return RawSQL(f"SELECT id FROM ({combined}) AS picked ORDER BY {ordered} LIMIT {size}", params)
+    # All of a branch's rows come before the next one's, so the page is full once those run
+    # hold it, and most pages need the first one or two: a branch for a value with few rows
+    # walks far to find them. The database runs them in turn until then (migration 0017),
+    # planning only those it runs, so each goes as its own statement, its values in its text.
+    return RawSQL(f"SELECT id FROM syncs_pick_until_full(%s, {size}) AS id", [branches])
 
 
 def pick_whole(
@@ -316,19 +319,3 @@ def _ordered(walk: Sequence[SortKey], queryset: QuerySet) -> str:
     """ORDER BY's terms for the picked rows' columns, named as their fields."""
     quote = connections[queryset.db].ops.quote_name
     return ", ".join(f"{quote(key.field)} {'DESC' if key.descending else 'ASC'}" for key in walk)
-
-
-def _until_full(branches: list[str], size: int) -> str:
-    """The rows of `branches`, in the order of their values, each branch run only while
-    those before it hold fewer than `size` rows: all of a branch's rows come before the next
-    one's, so a page is full once they do. A branch for a value with few rows walks far to
-    find them, and most pages need the first one or two branches alone."""
-    reached = [f"reached1 AS MATERIALIZED {branches[0]}"]
-    for number, branch in enumerate(branches[1:], start=2):
-        earlier = f"reached{number - 1}"
-        # A condition on the earlier rows alone is checked before the branch reads anything.
-        reached.append(
-            f"reached{number} AS MATERIALIZED (SELECT * FROM {earlier} UNION ALL "
-            f"SELECT * FROM {branch} AS next WHERE (SELECT COUNT(*) FROM {earlier}) < {size})"
-        )
-    return f"WITH {', '.join(reached)} SELECT * FROM reached{len(branches)}"

@@ -3,6 +3,7 @@
 import json
 from datetime import UTC, timedelta
 from itertools import groupby
+from unittest import mock
 
 import pytest
 from django.db import connection, transaction
@@ -12,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from syncs.filters import Window
+from syncs.grouped import pick_by_group
 from syncs.history import history_from, is_narrow
 from syncs.models import FEW_VALUED, Sync
 from syncs.selectors import SORTABLE, sort_keys
@@ -230,17 +232,33 @@ def test_it_reads_the_complete_time_index_only_from_the_windows_start(company, s
     assert all(removed == 0 for _, removed in read), read
 
 
-def _branch_limits(plan: dict) -> list[dict]:
-    """The limit of each branch of a page's pick, one per value or pairing of values of its
-    lead, in their order."""
-    branches = [node for node in _all(plan) if node.get("Subplan Name", "").startswith("CTE ")]
+def _branch_statements(history, cursor=None, size=50) -> list[str]:
+    """The statements of a page's pick run one after another until the page is full, one
+    per value or pairing of values of its lead, in their order."""
+    made = []
+
+    def recorded(*args, **kwargs):
+        made.append(pick_by_group(*args, **kwargs))
+        return made[-1]
+
+    with mock.patch("syncs.pagination.pick_by_group", new=recorded):
+        history.page(cursor, size)
     return [
-        next(node for node in _all(branch) if node["Node Type"] == "Limit") for branch in branches
+        branch for pick in made if "syncs_pick_until_full" in pick.sql for branch in pick.params[0]
     ]
 
 
 def _branches(history, cursor=None) -> list[dict]:
-    return _branch_limits(_plan(history, cursor, off=("seqscan", "bitmapscan", "sort")))
+    """The limit of each branch of a page's pick, in their order."""
+    limits = []
+    for statement in _branch_statements(history, cursor):
+        with transaction.atomic(), connection.cursor() as cursor_:
+            for kind in ("seqscan", "bitmapscan", "sort"):
+                cursor_.execute(f"SET LOCAL enable_{kind} = off")
+            cursor_.execute(f"EXPLAIN (FORMAT JSON) {statement}")
+            plan = cursor_.fetchone()[0][0]["Plan"]
+        limits.append(next(node for node in _all(plan) if node["Node Type"] == "Limit"))
+    return limits
 
 
 def _branch_scans(history) -> list[list[dict]]:
@@ -251,15 +269,24 @@ def _branch_scans(history) -> list[list[dict]]:
 
 def test_it_runs_no_branch_after_those_that_fill_the_page(company, staff_user):
     if connection.vendor != "postgresql":
-        pytest.skip("reads PostgreSQL's plans; the PostgreSQL test run covers it")
+        pytest.skip("runs PostgreSQL's function; the PostgreSQL test run covers it")
     SyncFactory.create_batch(3, company=company, status_code=1000)
     SyncFactory.create_batch(4, company=company, status_code=2000)
     for code in (3000, 4000, 5000, 5130):
         SyncFactory(company=company, status_code=code)
     history = _history("status,finished", staff_user)
-    limits = _branch_limits(_plan(history, off=(), analyze=True, size=5))
-    # Statuses 1000 and 2000 hold the page and the row after it; the rest are never read.
-    assert [limit["Actual Loops"] for limit in limits] == [1, 1, 0, 0, 0, 0], limits
+    statements = _branch_statements(history, size=5)
+    assert len(statements) == 6
+    # Statuses 1000 and 2000 hold the page and the row after it; a branch after them that
+    # ran would fail, and only three of status 2000's four syncs are taken.
+    failing = "SELECT (1 / 0)::text::uuid"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT * FROM syncs_pick_until_full(%s, 6)", [[*statements[:2], *[failing] * 4]]
+        )
+        picked = [pk for (pk,) in cursor.fetchall()]
+    ordered = history.queryset.order_by(*(key.order_by for key in sort_keys(history.sort)))
+    assert picked == [row.id for row in ordered[:6]]
 
 
 @pytest.mark.parametrize("sort", ["status,-started", "-status,started", "-product,-started"])
@@ -531,7 +558,7 @@ def test_it_reads_many_pairings_in_start_order_from_the_window_index_a_pairing_a
     # No branch per pairing, but one for the cursor's pairing and one for those after it,
     # each reading the pairing's rows a combination of product and source at a time, a range
     # of the index on all four columns in start order: from the cursor in the cursor's.
-    assert _branch_limits(plan) == []
+    assert _branch_statements(history, cursor) == []
     picks = [scan for scan in scans if "combination.value" in scan.get("Index Cond", "")]
     assert len(picks) == 2 and all(
         scan["Index Name"] == "sync_few_values_window"
