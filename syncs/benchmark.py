@@ -196,6 +196,12 @@ class PageBenchmark:
                 self.runs,
                 note="every company whose name contains it",
             ),
+            _timed(
+                'History, search for "a", Source then Status ↓ then Company',
+                self._get(home, {"q": "a", **any_time, "sort": "source,-status,company"}),
+                self.runs,
+                note="a branch per pairing of source and status",
+            ),
             *(self._deep(label, {**any_time, "sort": sort}) for label, sort in deep_orders.items()),
             # Complete times walked from a window's start, a window's syncs of each
             # combination of few values read whole, and a window's syncs of one few-valued

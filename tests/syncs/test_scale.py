@@ -85,6 +85,7 @@ def test_it_prints_every_figure_of_the_benchmark(postgresql):
     names = (*names, 'search for "a"', "Counts of one company", 'Counts of the search for "a"')
     names = (*names, "Status then Source then Destination", "Destination then Start Time")
     names = (*names, "name search, Status then Destination", "first word, Status")
+    names = (*names, 'search for "a", Source then Status ↓ then Company')
     for name in (*names, "Raw SQL"):
         assert name in text
     assert "History page 1 / admin page 1:" in text
