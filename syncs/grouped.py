@@ -294,7 +294,9 @@ def pick_by_group(
     # hold it, and most pages need the first one or two: a branch for a value with few rows
     # walks far to find them. The database runs them in turn until then (migration 0017),
     # planning only those it runs, so each goes as its own statement, its values in its text.
-    return RawSQL(f"SELECT id FROM syncs_pick_until_full(%s, {size}) AS id", [branches])
+    return RawSQL(
+        f"SELECT id FROM syncs_pick_until_full(%s::jsonb, {size}) AS id", [json.dumps(branches)]
+    )
 
 
 def pick_whole(

@@ -244,7 +244,10 @@ def _branch_statements(history, cursor=None, size=50) -> list[str]:
     with mock.patch("syncs.pagination.pick_by_group", new=recorded):
         history.page(cursor, size)
     return [
-        branch for pick in made if "syncs_pick_until_full" in pick.sql for branch in pick.params[0]
+        branch
+        for pick in made
+        if "syncs_pick_until_full" in pick.sql
+        for branch in json.loads(pick.params[0])
     ]
 
 
@@ -282,7 +285,8 @@ def test_it_runs_no_branch_after_those_that_fill_the_page(company, staff_user):
     failing = "SELECT (1 / 0)::text::uuid"
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT * FROM syncs_pick_until_full(%s, 6)", [[*statements[:2], *[failing] * 4]]
+            "SELECT * FROM syncs_pick_until_full(%s::jsonb, 6)",
+            [json.dumps([*statements[:2], *[failing] * 4])],
         )
         picked = [pk for (pk,) in cursor.fetchall()]
     ordered = history.queryset.order_by(*(key.order_by for key in sort_keys(history.sort)))
