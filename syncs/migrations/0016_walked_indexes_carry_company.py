@@ -47,7 +47,7 @@ def install(apps, schema_editor):
 
 
 def uninstall(apps, schema_editor):
-    _rebuild(schema_editor, with_company=True)
+    _rebuild(schema_editor, with_company=False)
 
 
 class Migration(migrations.Migration):
