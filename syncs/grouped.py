@@ -294,8 +294,11 @@ def pick_by_group(
     # hold it, and most pages need the first one or two: a branch for a value with few rows
     # walks far to find them. The database runs them in turn until then (migration 0017),
     # planning only those it runs, so each goes as its own statement, its values in its text.
+    # The limit tells the planner there are a page's ids, not the thousand it assumes of a
+    # function, for which it read the page's rows by hashing a whole window's index entries.
     return RawSQL(
-        f"SELECT id FROM syncs_pick_until_full(%s::jsonb, {size}) AS id", [json.dumps(branches)]
+        f"SELECT id FROM syncs_pick_until_full(%s::jsonb, {size}) AS id LIMIT {size}",
+        [json.dumps(branches)],
     )
 
 

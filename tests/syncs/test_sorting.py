@@ -301,6 +301,20 @@ def test_it_runs_no_branch_after_those_that_fill_the_page(company, staff_user):
     assert picked == [row.id for row in ordered[:6]]
 
 
+def test_it_tells_the_planner_that_a_pick_holds_a_page_of_ids(history_rows, staff_user):
+    if connection.vendor != "postgresql":
+        pytest.skip("reads PostgreSQL's plans; the PostgreSQL test run covers it")
+    plan = _plan(_history("status,finished", staff_user), off=(), size=5)
+    (above,) = [
+        node
+        for node in _all(plan)
+        if any(child.get("Function Name") == PICK_FUNCTION for child in node.get("Plans", []))
+    ]
+    # Taking the function's rows for a thousand, PostgreSQL read a whole window's entries to
+    # hash them against the ids rather than look up the page's own.
+    assert above["Plan Rows"] <= 6, json.dumps(plan, indent=1)
+
+
 @pytest.mark.parametrize("sort", ["status,-started", "-status,started", "-product,-started"])
 def test_it_picks_each_value_of_a_few_valued_column_from_an_index_in_start_order(
     sort, history_rows, staff_user
