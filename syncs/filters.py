@@ -183,7 +183,12 @@ class SyncFilter(django_filters.FilterSet):
         if value not in self._named:
             self._named[value] = list(named[: LISTED_TO_COUNT + 1])
         ids = self._named[value]
-        matches = Q(company__in=named if len(ids) > self.listed else ids)
+        if len(ids) <= self.listed:
+            matches = Q(company__in=ids)
+        elif self.names_joined:
+            matches = Q(company__name__icontains=value)
+        else:
+            matches = Q(company__in=named)
         prefix = uuid_prefix_range(value)
         if prefix and prefix[0] == prefix[1]:
             # A whole id: PostgreSQL estimates an equality from its statistics, but a range
@@ -247,6 +252,9 @@ class SyncFilter(django_filters.FilterSet):
     start_unestimated = False
     # How many companies a search may name by their ids (`LISTED_TO_PAGE`).
     listed = LISTED_TO_PAGE
+    # Whether the syncs come joined to their companies, whose names a search then tests
+    # (see `with_names_joined`).
+    names_joined = False
 
     def without_status(self) -> "SyncFilter":
         """These filters but for the status codes, from the form already validated: the
@@ -267,6 +275,17 @@ class SyncFilter(django_filters.FilterSet):
         rather than walk the index to the page's first rows."""
         other = self._copy()
         other.start_unestimated = True
+        return other
+
+    def with_names_joined(self) -> "SyncFilter":
+        """These filters for syncs read joined to their companies, as an order by company
+        reads them: a search naming more companies than it lists tests each joined company's
+        name. Tested among the syncs instead, against the ids of every company so named,
+        the test kept PostgreSQL from reading each company's syncs in name order from the
+        company index: it read all of a pairing's syncs to sort them by name, 9.5 ms
+        against 2.7 for the 4,300 syncs of "a" in Source, Status ↓, Company's first."""
+        other = self._copy()
+        other.names_joined = True
         return other
 
     def _copy(self) -> "SyncFilter":

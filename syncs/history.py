@@ -118,7 +118,10 @@ class History:
             bound = RowBeyond(walked_by.fields, lowest, descending=False, inclusive=True)
             filterset = filterset.with_start_unestimated()
         searching = bool(filterset.form.cleaned_data.get("q"))
-        if searching or any(SORTABLE[name.lstrip("-")].joined for name in self.sort):
+        joined = any(SORTABLE[name.lstrip("-")].joined for name in self.sort)
+        if searching and joined:
+            filterset = filterset.with_names_joined()
+        if searching or joined:
             # Neither a search's syncs, found through the company index, nor the syncs of
             # each company in name order come out of an index in page order: the page is
             # picked among index entries, and only its own rows are read.

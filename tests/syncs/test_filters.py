@@ -130,3 +130,18 @@ def test_a_search_for_a_name_does_not_start_an_id():
     filterset = SyncFilter(QueryDict("q=Rouge&range=all"), queryset=Sync.objects.all())
     assert filterset.is_valid()
     assert not filterset.starts_an_id()
+
+
+@pytest.mark.django_db
+def test_a_search_naming_more_companies_than_it_lists_tests_joined_companies_names():
+    for name in ("Bluebell Bakery", "Bluebell Books", "Acme"):
+        SyncFactory.create_batch(2, company=CompanyFactory(name=name))
+    filterset = SyncFilter(QueryDict("q=bluebell&range=all"), queryset=Sync.objects.all())
+    filterset.listed = 1
+    assert filterset.is_valid()
+    joined = filterset.with_names_joined()
+    # The same syncs, found by their companies' ids among those so named, or by the name of
+    # the company each is joined to.
+    assert set(joined.qs) == set(filterset.qs) and len(filterset.qs) == 4
+    assert 'FROM "syncs_company" U0' in str(filterset.qs.query)
+    assert 'FROM "syncs_company" U0' not in str(joined.qs.query)

@@ -1,6 +1,7 @@
 """Every order the history offers, paged through whole, and read from an index at any page."""
 
 import json
+import re
 from datetime import UTC, timedelta
 from itertools import groupby
 from unittest import mock
@@ -658,20 +659,68 @@ def test_it_pages_through_few_valued_columns_of_which_a_pairing_has_no_syncs(
     assert back == pages
 
 
+@pytest.fixture
+def many_named(monkeypatch):
+    """Every search as one naming more companies than it lists by id."""
+    monkeypatch.setattr("syncs.filters.SyncFilter.listed", 1)
+
+
 @pytest.mark.parametrize(
-    "sort", ["status,-started", "-destination,company", "status,destination,-started"]
+    "sort", ["status,-started", "-destination,company", "status,destination,-started", "company"]
 )
-@pytest.mark.parametrize("searched", ["narrow", "broad"])
+@pytest.mark.parametrize("searched", ["narrow", "broad", "many_named"])
 def test_it_pages_a_searched_companys_syncs_in_an_order_led_by_a_few_valued_column(
     sort, searched, history_rows, staff_user, request
 ):
     if searched == "broad":
         request.getfixturevalue("broad_searches")
+    if searched == "many_named":
+        request.getfixturevalue("many_named")
     history = history_from(QueryDict(f"range=all&q=Bluebell&sort={sort}"), staff_user)
     ordered = history.queryset.order_by(*(key.order_by for key in sort_keys(history.sort)))
     pages, back = _walk(history)
     assert [pk for page in pages for pk in page] == [row.id for row in ordered]
     assert back == pages and len(ordered) > 4
+
+
+def test_it_tests_a_search_naming_many_companies_on_each_syncs_joined_company(
+    history_rows, staff_user, many_named
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("picks by combination on PostgreSQL only; its test run covers it")
+    history = history_from(
+        QueryDict("range=all&q=Bluebell&sort=source,-status,company"), staff_user
+    )
+    statements = _searching_statements(history)
+    # Tested among the syncs against every company so named, the name kept PostgreSQL from
+    # reading each company's syncs in name order from the company index.
+    assert not [sql for sql in statements if NAMED_APART in sql], statements
+    assert [sql for sql in statements if re.search(NAME_JOINED, sql)], statements
+
+
+def test_it_tests_a_search_naming_many_companies_against_their_ids_in_other_orders(
+    history_rows, staff_user, many_named
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("picks by combination on PostgreSQL only; its test run covers it")
+    history = history_from(QueryDict("range=all&q=Bluebell&sort=status,-started"), staff_user)
+    statements = _searching_statements(history)
+    # Without the company joined, its name would cost a join for every sync passed.
+    assert [sql for sql in statements if NAMED_APART in sql], statements
+    assert not [sql for sql in statements if re.search(NAME_JOINED, sql)], statements
+
+
+# A search's name tested in a subquery of the companies, or on the company joined.
+NAMED_APART = 'FROM "syncs_company" U0'
+NAME_JOINED = r'WHERE .*"syncs_company"\."name"'
+
+
+def _searching_statements(history) -> list[str]:
+    """The statements a page runs that test its search: with the company lookup before them
+    left out, and a pick's branches in place of the page's query that runs them."""
+    queries = _page_queries(history)[1:]
+    branches = _branch_statements(history)
+    return [*branches, *queries[:-1]] if branches else queries
 
 
 @pytest.mark.parametrize("sort", ["status,destination,-started", "source,-status,product"])
